@@ -1,0 +1,41 @@
+# crpv-pipeline: every target installs what it needs into .venv first (pinned in requirements.lock).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SHARED ?= ../shared
+
+.PHONY: install run test eval bench schema clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## The main job: extract every page of the bundled raw/ into processed/.
+run: $(STAMP)
+	$(BIN)/crpv extract raw -o processed
+
+## The whole test suite (what .ci/run calls).
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+## Scores on the shared dev corpus and on our own annotated pages (devset/).
+eval: $(STAMP)
+	$(BIN)/crpv eval $(SHARED)/dev-corpus --baseline
+	$(BIN)/crpv eval devset --baseline
+	@if [ -d $(SHARED)/peer-data/trafilatura-eval ]; then $(BIN)/crpv eval-cleaning $(SHARED)/peer-data/trafilatura-eval; fi
+
+## Pages per second and peak memory on raw/ and the dev corpus.
+bench: $(STAMP)
+	$(BIN)/crpv bench raw $(SHARED)/dev-corpus/pages devset/pages
+
+schema: $(STAMP)
+	$(BIN)/crpv schema
+
+clean:
+	rm -rf processed .bench .pytest_cache build *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,5 @@
+"""``python -m pipeline`` = the ``crpv`` command."""
+
+from .cli import main
+
+main()

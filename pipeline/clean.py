@@ -1,0 +1,521 @@
+"""Clean: ``LoadedPage`` -> ``Document`` (main text, metadata, images, links) with evidence for each field.
+
+HTML pages: trafilatura gives the main text, title and categories; beautifulsoup4 reads what trafilatura
+drops or cannot be trusted for: the canonical URL, JSON-LD and meta tags, the visible "Publié le …"
+line, images with their captions and credits, and the links of the article. Text dumps (a CMS print view
+saved as text, like the seeds) are parsed by their own rules: "Title (</path>)" first line, "Chapo" and
+"Liens" labels, markdown links, "[1] <url>" notes, image file names, "DR …" credits, "Publié le …",
+"Dates: …" and "URL de la source (modifié le …): <url>" lines.
+
+The publication date is only taken from the article itself or from page-level metadata that the article
+does not contradict; dates in sidebars, footers and copyright lines are never read. When in doubt the
+date is null and the record says why in ``warnings``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from urllib.parse import urljoin, urlsplit
+
+import trafilatura
+from bs4 import BeautifulSoup, Tag
+
+from . import dates
+from .errors import NoContent
+from .gazetteer import load_gazetteer
+from .language import detect_language
+from .models import Document, Evidence, Image, Link, LoadedPage
+from .text import fold, normalise, normalise_line
+
+LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BoilerplateRules:
+    """The patterns of ``data/boilerplate.toml``, compiled once."""
+
+    field_labels: frozenset[str]
+    drop_line: re.Pattern
+    credit: re.Pattern
+    image_file: re.Pattern
+    boilerplate_selectors: str
+    content_selectors: tuple[str, ...]
+    lead_selectors: str
+    skip_image: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def rules() -> BoilerplateRules:
+    data = tomllib.loads(resources.files("pipeline.data").joinpath("boilerplate.toml").read_text("utf-8"))
+    return BoilerplateRules(
+        field_labels=frozenset(fold(label) for label in data["field_labels"]),
+        drop_line=re.compile("|".join(f"(?:{p})" for p in data["drop_line_patterns"]), re.I),
+        credit=re.compile(data["credit_pattern"], re.I),
+        image_file=re.compile(data["image_file_pattern"], re.I),
+        boilerplate_selectors=", ".join(data["boilerplate_selectors"]),
+        content_selectors=tuple(data["content_selectors"]),
+        lead_selectors=", ".join(data["lead_selectors"]),
+        skip_image=re.compile(data["skip_image_pattern"], re.I),
+    )
+
+
+@dataclass
+class _Fields:
+    """Metadata candidates collected before the document is assembled."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def set(self, name: str, value: str | None, rule: str, text: str | None = None) -> None:
+        if value and name not in self.values:
+            self.values[name] = value
+            self.evidence[name] = Evidence(rule=rule, text=text)
+
+
+# --- shared helpers ------------------------------------------------------------------------------
+
+
+def site_of(url: str | None) -> str | None:
+    """'https://www.irev.fr/x' -> 'irev.fr'; None for a relative URL."""
+    if not url:
+        return None
+    host = urlsplit(url).hostname
+    if not host:
+        return None
+    return host.removeprefix("www.")
+
+
+def title_from_slug(url: str) -> str | None:
+    """The last path segment of a URL as a sentence: 'regroupement-national-des-crpv' -> 'Regroupement national des crpv'."""
+    path = urlsplit(url).path.rstrip("/")
+    slug = path.rsplit("/", 1)[-1]
+    slug = re.sub(r"\.(html?|php|aspx?)$", "", slug)
+    if not slug or slug.isdigit():
+        return None
+    words = re.sub(r"[-_]+", " ", slug).strip()
+    return words[:1].upper() + words[1:] if words else None
+
+
+def _strip_site_suffix(title: str, site_names: list[str]) -> str:
+    """'Titre - RésO Villes' -> 'Titre' when the last segment is the site's name."""
+    folded_names = {fold(n) for n in site_names if n}
+    for sep in (" - ", " | ", " – ", " — ", " :: "):
+        if sep in title:
+            head, _, tail = title.rpartition(sep)
+            if fold(tail) in folded_names or len(tail) <= 30 and not folded_names:
+                return head.strip()
+    return title
+
+
+def _is_kept_line(line: str) -> bool:
+    """False for the lines that are never main text: field labels, credits, file names, print footers."""
+    r = rules()
+    stripped = line.strip()
+    if not stripped:
+        return False
+    if fold(stripped.rstrip(" :")) in r.field_labels:
+        return False
+    if r.image_file.fullmatch(stripped) or r.credit.match(stripped) or r.drop_line.match(stripped):
+        return False
+    return True
+
+
+def _credit_of(text: str) -> tuple[str, str | None]:
+    """Split a caption into (caption, credit): 'Barcamp des CRPV – © Résovilles' -> ('Barcamp des CRPV', 'Résovilles')."""
+    m = re.search(r"\s*[–—-]?\s*(?:©|\(c\)|crédits?\s*(?:photos?)?\s*:|photos?\s*:|\bDR\b)\s*(.+)$", text, re.I)
+    if not m:
+        return text, None
+    caption = text[: m.start()].strip(" –—-") or None
+    return caption or "", m.group(1).strip() or None
+
+
+# --- published / modified ------------------------------------------------------------------------
+
+
+_PUBLISHED_LINE = re.compile(
+    r"\b(?:publié|mis en ligne|posté|date de publication)(?:\s+le)?\s*:?\s*(?P<date>.{6,40})", re.I
+)
+_MODIFIED_LINE = re.compile(r"\b(?:modifié|mis à jour|mise à jour|dernière mise à jour)(?:\s+le)?\s*:?\s*(?P<date>.{6,40})", re.I)
+_UPLOAD_DATE = re.compile(r"/(?:uploads|files|images?)/(?P<y>(?:19|20)\d\d)/(?P<m>0[1-9]|1[0-2])/|(?:img|IMG|photo|DSC)[_-]?(?P<y2>20\d\d)(?P<m2>0[1-9]|1[0-2])(?P<d2>[0-3]\d)")
+
+
+def image_dates(images: list[Image]) -> list[str]:
+    """YYYY-MM of the article's images from upload paths (/uploads/2019/07/) or camera names (img_20190625)."""
+    found = []
+    for image in images:
+        for m in _UPLOAD_DATE.finditer(image.src):
+            year, month = (m.group("y"), m.group("m")) if m.group("y") else (m.group("y2"), m.group("m2"))
+            found.append(f"{year}-{month}")
+    return sorted(found)
+
+
+def _contradiction(published: str, images: list[Image]) -> str | None:
+    """Why a metadata publication date cannot be the article's, if the article's own images say so."""
+    later = [ym for ym in image_dates(images) if ym > published[:7]]
+    if later:
+        return f"an image of the article dates from {later[-1]}"
+    return None
+
+
+# --- HTML ----------------------------------------------------------------------------------------
+
+
+def _json_ld(soup: BeautifulSoup) -> list[dict]:
+    items: list[dict] = []
+    for script in soup.find_all("script", type="application/ld+json"):
+        try:
+            data = json.loads(script.string or "")
+        except ValueError:
+            continue
+        stack = data if isinstance(data, list) else [data]
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, dict):
+                items.append(item)
+                stack.extend(v for v in item.get("@graph", []) if isinstance(v, dict))
+    return items
+
+
+def _meta(soup: BeautifulSoup, *names: str) -> str | None:
+    for name in names:
+        tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
+        if tag and tag.get("content", "").strip():
+            return tag["content"].strip()
+    return None
+
+
+def _main_container(soup: BeautifulSoup, text: str) -> Tag:
+    """The smallest content block that holds the start of trafilatura's main text."""
+    probe = fold(text[:60])
+    for selector in rules().content_selectors:
+        for tag in soup.select(selector):
+            if probe and probe[:40] in fold(tag.get_text(" ", strip=True)):
+                return tag
+    return soup.body or soup
+
+
+def _images(container: Tag, base_url: str | None) -> list[Image]:
+    r = rules()
+    images: list[Image] = []
+    seen: set[str] = set()
+    for img in container.find_all("img"):
+        src = (img.get("src") or img.get("data-src") or "").strip()
+        if not src or src.startswith("data:") or r.skip_image.search(src) or src in seen:
+            continue
+        seen.add(src)
+        figure = img.find_parent(["figure"]) or img.find_parent(class_=re.compile(r"wp-caption|image|media"))
+        caption_tag = figure.find(["figcaption"]) or figure.find(class_=re.compile(r"caption|legende")) if figure else None
+        caption = normalise_line(caption_tag.get_text(" ", strip=True)) if caption_tag else None
+        credit_tag = figure.find(class_=re.compile(r"credit|copyright|author")) if figure else None
+        credit = normalise_line(credit_tag.get_text(" ", strip=True)) if credit_tag else None
+        if caption:
+            caption, caption_credit = _credit_of(caption)
+            credit = credit or caption_credit
+            caption = caption or None
+        if credit:
+            credit = _credit_of(credit)[1] or credit
+        images.append(
+            Image(
+                src=urljoin(base_url, src) if base_url else src,
+                alt=normalise_line(img.get("alt", "")) or None,
+                caption=caption,
+                credit=credit,
+            )
+        )
+    return images
+
+
+def _links(container: Tag, base_url: str | None) -> list[Link]:
+    links: list[Link] = []
+    seen: set[str] = set()
+    for a in container.find_all("a", href=True):
+        href = a["href"].strip()
+        if not href or href.startswith(("#", "javascript:")) or a.find_parent(class_=re.compile(r"share|social|sharedaddy")):
+            continue
+        url = urljoin(base_url, href) if base_url else href
+        if url in seen:
+            continue
+        seen.add(url)
+        links.append(Link(url=url, text=normalise_line(a.get_text(" ", strip=True)) or None))
+    return links
+
+
+def _title(soup: BeautifulSoup, fields: _Fields, extracted_title: str | None) -> None:
+    site_names = [fields.values.get("site_name", ""), fields.values.get("site", "")]
+    for h1 in soup.find_all("h1"):
+        classes = " ".join(h1.get("class", []))
+        if "site" in classes or h1.find_parent(["header"], id=re.compile("masthead|header")) or h1.find("img"):
+            continue
+        text = normalise_line(h1.get_text(" ", strip=True))
+        if len(text) >= 8:
+            fields.set("title", text, "html:h1")
+            return
+    og = _meta(soup, "og:title", "twitter:title")
+    if og:
+        fields.set("title", _strip_site_suffix(normalise_line(og), site_names), "meta:og:title")
+    elif extracted_title:
+        fields.set("title", _strip_site_suffix(normalise_line(extracted_title), site_names), "trafilatura:title")
+    elif soup.title and soup.title.string:
+        fields.set("title", _strip_site_suffix(normalise_line(soup.title.string), site_names), "html:title")
+
+
+def _visible_dates(soup: BeautifulSoup, fields: _Fields) -> None:
+    """'Publié le …' / <time> in the page once sidebars, footers and menus are removed."""
+    for el in soup.select(rules().boilerplate_selectors):
+        el.decompose()
+    for time_tag in soup.find_all("time"):
+        label = " ".join(time_tag.get("class", [])) + " " + (time_tag.get("itemprop") or "")
+        value = dates.parse_metadata_date(time_tag.get("datetime") or time_tag.get_text(" ", strip=True))
+        if value and re.search(r"publi|entry-date|date-published|datePublished", label, re.I):
+            fields.set("published", value, "html:time", time_tag.get_text(" ", strip=True))
+        elif value and re.search(r"modif|updated", label, re.I):
+            fields.set("modified", value, "html:time", time_tag.get_text(" ", strip=True))
+    body_text = normalise(soup.get_text("\n", strip=True))
+    for line in body_text.split("\n"):
+        if len(line) > 120:
+            continue
+        if (m := _PUBLISHED_LINE.search(line)) and (value := dates.parse_metadata_date(m.group("date"))):
+            fields.set("published", value, "html:visible-published-line", line)
+        if (m := _MODIFIED_LINE.search(line)) and (value := dates.parse_metadata_date(m.group("date"))):
+            fields.set("modified", value, "html:visible-modified-line", line)
+
+
+def clean_html(page: LoadedPage) -> tuple[Document, list[str]]:
+    soup = BeautifulSoup(page.text, "lxml")
+    fields = _Fields()
+    ld = _json_ld(soup)
+    canonical = soup.find("link", rel="canonical")
+    fields.set("url", canonical.get("href") if canonical else None, "html:link-canonical")
+    fields.set("url", _meta(soup, "og:url"), "meta:og:url")
+    fields.set("url", page.sidecar.url if page.sidecar else None, "sidecar:url")
+    base_url = fields.values.get("url")
+    fields.set("site", site_of(base_url), "url-host")
+    fields.set("site_name", _meta(soup, "og:site_name"), "meta:og:site_name")
+    for item in ld:
+        kind = str(item.get("@type", ""))
+        if kind in ("WebSite", "Organization", "BreadcrumbList"):
+            continue
+        publisher = item.get("publisher")
+        if isinstance(publisher, dict):
+            fields.set("publisher", publisher.get("name"), "json-ld:publisher")
+        author = item.get("author")
+        if isinstance(author, list) and author:
+            author = author[0]
+        if isinstance(author, dict):
+            fields.set("author", author.get("name"), "json-ld:author")
+        fields.set("meta_published", dates.parse_metadata_date(item.get("datePublished")), "json-ld:datePublished", item.get("datePublished"))
+        fields.set("meta_modified", dates.parse_metadata_date(item.get("dateModified")), "json-ld:dateModified", item.get("dateModified"))
+    for name in ("article:published_time", "datePublished", "DC.date", "dcterms.created", "pubdate"):
+        raw = _meta(soup, name)
+        fields.set("meta_published", dates.parse_metadata_date(raw), f"meta:{name}", raw)
+    raw = _meta(soup, "article:modified_time", "dcterms.modified")
+    fields.set("meta_modified", dates.parse_metadata_date(raw), "meta:article:modified_time", raw)
+    fields.set("author", _meta(soup, "author", "article:author"), "meta:author")
+    html_lang = soup.html.get("lang") if soup.html else None
+
+    extracted = trafilatura.bare_extraction(
+        page.text,
+        url=base_url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        deduplicate=False,
+    )
+    raw_text = extracted.text if extracted is not None else ""
+    if not raw_text or not raw_text.strip():
+        raise NoContent("no main text found in the page (empty article, or a page rendered by JavaScript)")
+    _title(soup, fields, extracted.title)
+    container = _main_container(soup, normalise(raw_text))
+    images = _images(container, base_url)
+    links = _links(container, base_url)
+    lead_tag = container.select_one(rules().lead_selectors) if rules().lead_selectors else None
+    lead = normalise_line(lead_tag.get_text(" ", strip=True)) if lead_tag else None
+    categories = [normalise_line(c) for c in (extracted.categories or []) if c.strip()]
+    _visible_dates(soup, fields)  # destructive: removes the boilerplate blocks from soup
+
+    captions = {fold(i.caption) for i in images if i.caption} | {fold(f"{i.caption} – © {i.credit}") for i in images if i.caption}
+    lines = [ln for ln in normalise(raw_text).split("\n") if _is_kept_line(ln) and fold(ln) not in captions]
+    if lines and fields.values.get("title") and fold(lines[0]) == fold(fields.values["title"]):
+        lines = lines[1:]  # the title repeated as the first line of the body
+    text = "\n".join(lines)
+    document = _assemble(fields, text, lead, images, links, categories, html_lang)
+    return document, fields.warnings
+
+
+# --- text dumps ----------------------------------------------------------------------------------
+
+
+_DUMP_TITLE = re.compile(r"^(?P<title>.+?)\s*\(<(?P<url>[^>]+)>\)\s*$")
+_MD_LINK = re.compile(r"\[(?P<text>(?:\\.|[^\]])*)\]\((?P<url>[^)\s]*)\)")
+_NOTE_LINK = re.compile(r"^\[(?P<n>\d+)\]\s*<(?P<url>[^>]+)>\s*$")
+_SOURCE_LINE = re.compile(r"^URL de la source\s*(?:\((?P<label>[^)]*)\))?\s*:\s*<?(?P<url>[^>\s]+)>?", re.I)
+_DATES_LINE = re.compile(r"^Dates?\s*:\s*(?P<value>.+)$", re.I)
+_CATEGORY_LINE = re.compile(r"^(?:Type d'actualit[ée]s?|Thématiques?|Catégories?|Mots[- ]clés)\s*:\s*(?P<value>.+)$", re.I)
+
+
+def clean_text_dump(page: LoadedPage) -> tuple[Document, list[str]]:
+    fields = _Fields()
+    r = rules()
+    text_lines = normalise(page.text).split("\n")
+    body: list[str] = []
+    images: list[Image] = []
+    links: list[Link] = []
+    categories: list[str] = []
+    lead: str | None = None
+    expect_lead = False
+    in_links = False
+    for index, line in enumerate(text_lines):
+        if index == 0 and (m := _DUMP_TITLE.match(line)):
+            fields.set("title", m.group("title").strip(), "text:title-line", line)
+            fields.set("url", m.group("url"), "text:title-line", line)
+            continue
+        if fold(line.rstrip(" :")) == "chapo":
+            expect_lead = True
+            continue
+        if fold(line.rstrip(" :")) == "liens":
+            in_links = True
+            continue
+        if m := _NOTE_LINK.match(line):
+            links.append(Link(url=m.group("url"), text=None))
+            continue
+        if m := _SOURCE_LINE.match(line):
+            if not site_of(fields.values.get("url")):  # an absolute URL beats the title line's relative one
+                fields.values.pop("url", None)
+            fields.set("url", m.group("url"), "text:source-line", line)
+            if m.group("label") and (mm := _MODIFIED_LINE.search(m.group("label"))):
+                fields.set("modified", dates.parse_metadata_date(mm.group("date")), "text:source-line", line)
+            continue
+        if m := _PUBLISHED_LINE.match(line):
+            fields.set("published", dates.parse_metadata_date(m.group("date")), "text:published-line", line)
+            continue
+        if m := _DATES_LINE.match(line):
+            fields.set("dates_field", m.group("value"), "text:dates-line", line)
+            continue
+        if m := _CATEGORY_LINE.match(line):
+            categories += [normalise_line(mm.group("text")) for mm in _MD_LINK.finditer(m.group("value"))] or [m.group("value")]
+            continue
+        if r.image_file.fullmatch(line):
+            images.append(Image(src=line))
+            continue
+        if r.credit.match(line):
+            credit = _credit_of(line)[1] or line
+            if images and images[-1].credit is None:
+                images[-1] = images[-1].model_copy(update={"credit": credit})
+            continue
+        md_links = list(_MD_LINK.finditer(line))
+        for m in md_links:
+            if m.group("url") and not m.group("url").startswith("#"):
+                links.append(Link(url=m.group("url"), text=normalise_line(m.group("text").replace("\\", ""))))
+        if in_links and md_links:
+            continue
+        line = _MD_LINK.sub(lambda m: m.group("text").replace("\\", ""), line).strip()
+        if not _is_kept_line(line):
+            continue
+        if expect_lead:
+            lead, expect_lead = line, False
+        body.append(line)
+    text = "\n".join(body)
+    if not text.strip():
+        raise NoContent("the text dump holds no main text once labels, file names and links are removed")
+    url = fields.values.get("url") or (page.sidecar.url if page.sidecar else None)
+    if url and "url" not in fields.values:
+        fields.set("url", url, "sidecar:url")
+    fields.set("site", site_of(fields.values.get("url")), "url-host")
+    if "title" not in fields.values and url and (slug_title := title_from_slug(url)):
+        fields.set("title", slug_title, "url-slug")
+        fields.warnings.append("no title line in the text dump: title derived from the URL slug")
+    document = _assemble(fields, text, lead, images, links, categories, None)
+    return document, fields.warnings
+
+
+# --- assembly ------------------------------------------------------------------------------------
+
+
+def _organisation_of_site(site: str):
+    """The gazetteer organisation whose website is ``site`` (the centre that publishes the page)."""
+    for org in load_gazetteer():
+        if org.website and site_of("https://" + re.sub(r"^https?://", "", org.website)) == site:
+            return org
+    return None
+
+
+def _first_paragraph(text: str) -> str | None:
+    for line in text.split("\n"):
+        if len(line) >= 60:
+            return line
+    return None
+
+
+def _assemble(
+    fields: _Fields,
+    text: str,
+    lead: str | None,
+    images: list[Image],
+    links: list[Link],
+    categories: list[str],
+    html_lang: str | None,
+) -> Document:
+    v = fields.values
+    published, published_rule = v.get("published"), fields.evidence.get("published")
+    if published is None and (meta_published := v.get("meta_published")):
+        if reason := _contradiction(meta_published, images):
+            fields.warnings.append(
+                f"publication date {meta_published} from {fields.evidence['meta_published'].rule} ignored: "
+                f"the article contradicts it ({reason})"
+            )
+        else:
+            published, published_rule = meta_published, fields.evidence["meta_published"]
+    if published is None:
+        fields.warnings.append("no publication date stated by the article: published is null")
+    modified = v.get("modified") or v.get("meta_modified")
+    evidence = {k: e for k, e in fields.evidence.items() if k in ("title", "url", "site", "author", "modified", "publisher")}
+    if published_rule is not None and published:
+        evidence["published"] = published_rule
+    if modified and "modified" not in evidence and "meta_modified" in fields.evidence:
+        evidence["modified"] = fields.evidence["meta_modified"]
+    publisher = v.get("publisher")
+    if v.get("site") and (org := _organisation_of_site(v["site"])):
+        publisher = org.acronym or org.name
+        evidence["publisher"] = Evidence(rule="gazetteer:website", text=v["site"])
+    elif not publisher and v.get("site_name"):
+        publisher = v["site_name"]
+        evidence["publisher"] = fields.evidence["site_name"]
+    if lead is None:
+        lead = _first_paragraph(text)
+        if lead:
+            evidence["lead"] = Evidence(rule="first-paragraph")
+    else:
+        evidence["lead"] = Evidence(rule="lead-block")
+    language = detect_language(text) or (html_lang or "")[:2].lower() or None
+    return Document(
+        title=v.get("title"),
+        lead=lead,
+        published=published,
+        modified=modified,
+        url=v.get("url"),
+        site=v.get("site"),
+        publisher=publisher,
+        author=v.get("author"),
+        categories=list(dict.fromkeys(categories)),
+        language=language,
+        text=text,
+        images=images,
+        links=links,
+        evidence=evidence,
+    )
+
+
+def clean(page: LoadedPage) -> tuple[Document, list[str]]:
+    """The page's ``Document`` and the warnings cleaning raised. Raises ``NoContent`` for a page with no text."""
+    if page.format == "html":
+        return clean_html(page)
+    return clean_text_dump(page)

@@ -1,0 +1,1 @@
+"""Packaged data files: gazetteers, place lists, date vocabulary, boilerplate rules."""

@@ -1,0 +1,331 @@
+"""Evaluate: an annotated corpus -> scores, by the rules of shared/dev-corpus/README.md.
+
+A corpus is a folder with ``gold/*.json`` (one per page; ``input`` is relative to the corpus folder) and
+``gold/aliases*.json`` (organisation key -> every name variant). Values are compared after folding case,
+accents, apostrophes, dashes and spacing. ``--baseline`` scores the naive approach beside ours:
+trafilatura's own title/date/text, spaCy's French NER out of the box for people, organisations and
+places, and dateparser's ``search_dates`` for dates (the first date found is taken as the event).
+
+``evaluate_trafilatura_corpus`` reports main-text precision/recall on the French pages of trafilatura's
+evaluation set for our cleaning and for trafilatura alone.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .models import Record
+from .text import fold, normalise
+
+LOGGER = logging.getLogger(__name__)
+
+# A gold role counts as found when this share of its words is in the predicted role (README rule).
+ROLE_WORD_SHARE = 0.6
+
+
+def _key(text: str | None) -> str:
+    return fold(text or "").replace("-", " ")
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, predicted: set, gold: set) -> None:
+        self.tp += len(predicted & gold)
+        self.fp += len(predicted - gold)
+        self.fn += len(gold - predicted)
+
+    def scores(self) -> dict:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3), "tp": self.tp, "fp": self.fp, "fn": self.fn}
+
+
+@dataclass
+class Rate:
+    right: int = 0
+    total: int = 0
+
+    def add(self, ok: bool) -> None:
+        self.right += int(ok)
+        self.total += 1
+
+    def value(self) -> float | None:
+        return round(self.right / self.total, 3) if self.total else None
+
+
+@dataclass
+class Tally:
+    title: Rate = field(default_factory=Rate)
+    published: Rate = field(default_factory=Rate)
+    kept: Rate = field(default_factory=Rate)
+    kept_out: Rate = field(default_factory=Rate)
+    events: Counts = field(default_factory=Counts)
+    event_city: Rate = field(default_factory=Rate)
+    event_participants: Rate = field(default_factory=Rate)
+    event_organisers: Counts = field(default_factory=Counts)
+    events_fully_right: Rate = field(default_factory=Rate)
+    non_event_pages_clean: Rate = field(default_factory=Rate)
+    people: Counts = field(default_factory=Counts)
+    roles: Rate = field(default_factory=Rate)
+    organisations: Counts = field(default_factory=Counts)
+    places: Counts = field(default_factory=Counts)
+
+    def report(self) -> dict:
+        return {
+            "title": self.title.value(),
+            "published": self.published.value(),
+            "text_kept": self.kept.value(),
+            "boilerplate_kept_out": self.kept_out.value(),
+            "events": self.events.scores(),
+            "event_city": self.event_city.value(),
+            "event_participants": self.event_participants.value(),
+            "event_organisers": self.event_organisers.scores(),
+            "events_dates_and_city_right": self.events_fully_right.value(),
+            "non_event_pages_without_event": self.non_event_pages_clean.value(),
+            "people": self.people.scores(),
+            "people_role_right": self.roles.value(),
+            "organisations": self.organisations.scores(),
+            "places": self.places.scores(),
+        }
+
+
+class Aliases:
+    """Organisation key -> folded name variants; resolves an extracted organisation to a gold key."""
+
+    def __init__(self, table: dict[str, list[str]]):
+        self.variants = {key: {_key(v) for v in [key, *names]} for key, names in table.items()}
+
+    def resolve(self, *names: str | None) -> str | None:
+        folded = {_key(n) for n in names if n}
+        for key, variants in self.variants.items():
+            if folded & variants:
+                return key
+        return None
+
+    @classmethod
+    def load(cls, gold_dir: Path) -> Aliases:
+        table: dict[str, list[str]] = {}
+        for path in sorted(gold_dir.glob("aliases*.json")):
+            for key, names in json.loads(path.read_text(encoding="utf-8")).items():
+                table.setdefault(key, []).extend(names)
+        return cls(table)
+
+
+def _org_keys(orgs: list[dict], aliases: Aliases) -> set[str]:
+    keys = set()
+    for org in orgs:
+        key = aliases.resolve(org.get("name"), org.get("acronym"), org.get("id"), *(m.get("text") for m in org.get("mentions", [])))
+        keys.add(key or f"?{_key(org.get('name'))}")
+    return keys
+
+
+def _person_key(name: str) -> str:
+    return _key(re.sub(r"\s*-\s*", "-", name))
+
+
+def _role_right(gold_role: str, predicted: str | None) -> bool:
+    gold_words = re.findall(r"\w+", _key(gold_role))
+    found = set(re.findall(r"\w+", _key(predicted)))
+    return bool(gold_words) and sum(w in found for w in gold_words) / len(gold_words) >= ROLE_WORD_SHARE
+
+
+def score_page(gold: dict, record: dict, aliases: Aliases, tally: Tally) -> dict:
+    """Add one page's comparison to ``tally``; return the page's details (for debugging)."""
+    doc = record["document"]
+    details: dict = {"case": gold.get("case")}
+    tally.title.add(_key(doc.get("title")) == _key(gold.get("title")))
+    tally.published.add(doc.get("published") == gold.get("published"))
+    if doc.get("published") != gold.get("published"):
+        details["published"] = [doc.get("published"), gold.get("published")]
+    text = _key(doc.get("text"))
+    for fragment in gold.get("must_contain", []):
+        tally.kept.add(_key(fragment) in text)
+    for fragment in gold.get("must_not_contain", []):
+        tally.kept_out.add(_key(fragment) not in text)
+
+    gold_events = gold.get("events", [])
+    predicted = list(record.get("events", []))
+    if not gold_events:
+        tally.non_event_pages_clean.add(not predicted)
+    unmatched = list(range(len(predicted)))
+    for gold_event in gold_events:
+        match = next((i for i in unmatched if (predicted[i].get("start_date"), predicted[i].get("end_date")) == (gold_event["start"], gold_event["end"])), None)
+        if match is None:
+            tally.events.fn += 1
+            tally.events_fully_right.add(False)
+            details.setdefault("events_missed", []).append([gold_event["start"], gold_event["end"], gold_event.get("city")])
+            continue
+        unmatched.remove(match)
+        event = predicted[match]
+        tally.events.tp += 1
+        city = (event.get("location") or {}).get("city")
+        city_ok = _key(city) == _key(gold_event.get("city"))
+        tally.event_city.add(city_ok)
+        tally.events_fully_right.add(city_ok)
+        if not city_ok:
+            details.setdefault("event_city", []).append([city, gold_event.get("city")])
+        count = (event.get("participants") or {}).get("count")
+        tally.event_participants.add(count == gold_event.get("participants_count"))
+        organisers = _org_keys(event.get("organisers", []), aliases)
+        tally.event_organisers.add(organisers, set(gold_event.get("organisers", [])))
+        if organisers != set(gold_event.get("organisers", [])):
+            details.setdefault("event_organisers", []).append([sorted(organisers), gold_event.get("organisers")])
+    tally.events.fp += len(unmatched)
+    if unmatched:
+        details["events_extra"] = [[predicted[i].get("start_date"), predicted[i].get("end_date"), predicted[i].get("name")] for i in unmatched]
+
+    entities = record.get("entities", {})
+    gold_people = {_person_key(p["name"]): p for p in gold.get("people", [])}
+    predicted_people = {_person_key(p["name"]): p for p in entities.get("people", [])}
+    tally.people.add(set(predicted_people), set(gold_people))
+    for key, person in gold_people.items():
+        if person.get("role") and key in predicted_people:
+            ok = _role_right(person["role"], predicted_people[key].get("role"))
+            tally.roles.add(ok)
+            if not ok:
+                details.setdefault("roles", []).append([predicted_people[key].get("role"), person["role"]])
+    if set(predicted_people) != set(gold_people):
+        details["people"] = {"extra": sorted(set(predicted_people) - set(gold_people)), "missed": sorted(set(gold_people) - set(predicted_people))}
+
+    orgs = _org_keys(entities.get("organisations", []), aliases)
+    gold_orgs = set(gold.get("organisations", []))
+    tally.organisations.add(orgs, gold_orgs)
+    if orgs != gold_orgs:
+        details["organisations"] = {"extra": sorted(orgs - gold_orgs), "missed": sorted(gold_orgs - orgs)}
+
+    gold_places = {_key(p) for p in gold.get("places", [])}
+    predicted_places = set()
+    for place in entities.get("places", []):
+        names = {_key(place.get("name"))} | {_key(m.get("text")) for m in place.get("mentions", [])}
+        predicted_places.add(next(iter(names & gold_places), _key(place.get("name"))))
+    tally.places.add(predicted_places, gold_places)
+    if predicted_places != gold_places:
+        details["places"] = {"extra": sorted(predicted_places - gold_places), "missed": sorted(gold_places - predicted_places)}
+    return details
+
+
+def load_gold(corpus: Path) -> list[dict]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted((corpus / "gold").glob("*.json")) if not p.name.startswith("aliases")]
+
+
+def evaluate_corpus(corpus: Path, baseline: bool = False) -> dict:
+    """Run the pipeline (and optionally the baseline) on every gold page of ``corpus`` and score it."""
+    from .run import process_page
+
+    aliases = Aliases.load(corpus / "gold")
+    golds = load_gold(corpus)
+    systems = {"pipeline": process_page}
+    if baseline:
+        from .baseline import baseline_record
+
+        systems["baseline"] = baseline_record
+    report: dict = {"corpus": str(corpus), "pages": len(golds), "systems": {}}
+    for name, system in systems.items():
+        tally, pages = Tally(), []
+        for gold in golds:
+            path = (corpus / gold["input"]).resolve()
+            try:
+                record = system(path, path.parent).model_dump(mode="json")
+            except Exception as exc:  # noqa: BLE001 - a failing page scores as empty, and is reported
+                LOGGER.warning("%s failed on %s: %s", name, gold["input"], exc)
+                record = {"document": {}, "events": [], "entities": {}}
+            pages.append(score_page(gold, record, aliases, tally))
+        report["systems"][name] = {"scores": tally.report(), "pages": pages}
+    return report
+
+
+_ROWS = [
+    ("title", "title exact"),
+    ("published", "published exact"),
+    ("text_kept", "text kept (must_contain)"),
+    ("boilerplate_kept_out", "boilerplate kept out"),
+    ("events", "events (dates) P/R/F1"),
+    ("event_city", "  matched: city right"),
+    ("event_participants", "  matched: participants right"),
+    ("event_organisers", "  matched: organisers P/R/F1"),
+    ("events_dates_and_city_right", "events fully right (dates+city)"),
+    ("non_event_pages_without_event", "non-event pages with no event"),
+    ("people", "people P/R/F1"),
+    ("people_role_right", "  role right"),
+    ("organisations", "organisations P/R/F1"),
+    ("places", "places P/R/F1"),
+]
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, dict):
+        return f"{value['precision']:.2f}/{value['recall']:.2f}/{value['f1']:.2f}"
+    return f"{value:.3f}"
+
+
+def format_report(report: dict) -> str:
+    systems = list(report["systems"])
+    lines = [f"{report['corpus']}: {report['pages']} annotated pages", f"{'':34}" + "".join(f"{s:>18}" for s in systems)]
+    for key, label in _ROWS:
+        lines.append(f"{label:34}" + "".join(f"{_cell(report['systems'][s]['scores'][key]):>18}" for s in systems))
+    return "\n".join(lines)
+
+
+# --- trafilatura's evaluation set (main text only) ---------------------------------------------
+
+
+def evaluate_trafilatura_corpus(corpus: Path) -> dict:
+    """Upstream's rules (eval_common.py): with-segments found = TP, without-segments found = FP.
+    Both systems' outputs and the segments get our typography normalisation, so apostrophes and
+    no-break spaces compare alike."""
+    import trafilatura
+
+    from .clean import clean_html
+    from .load import decode, detect_format
+    from .models import LoadedPage
+
+    entries = json.loads((corpus / "evaldata.french.json").read_text(encoding="utf-8"))
+    counts = {"pipeline": [0, 0, 0, 0], "trafilatura": [0, 0, 0, 0]}  # tp fp fn tn
+    for entry in entries.values():
+        data = (corpus / "html" / entry["file"]).read_bytes()
+        text, codec, _ = decode(data)
+        outputs = {"trafilatura": trafilatura.extract(data, include_comments=False, include_tables=True, include_formatting=False) or ""}
+        try:
+            page = LoadedPage(path=entry["file"], format=detect_format(text), text=text, encoding=codec, sha256="")
+            outputs["pipeline"] = clean_html(page)[0].text
+        except Exception as exc:  # noqa: BLE001
+            LOGGER.warning("pipeline failed on %s: %s", entry["file"], exc)
+            outputs["pipeline"] = ""
+        for system, output in outputs.items():
+            flat = " ".join(normalise(output).split())
+            c = counts[system]
+            for segment in entry.get("with", []):
+                found = " ".join(normalise(segment).split()) in flat and bool(flat)
+                c[0 if found else 2] += 1
+            for segment in entry.get("without", []):
+                found = " ".join(normalise(segment).split()) in flat and bool(flat)
+                c[1 if found else 3] += 1
+    report = {"corpus": str(corpus), "pages": len(entries), "systems": {}}
+    for system, (tp, fp, fn, tn) in counts.items():
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        report["systems"][system] = {
+            "precision": round(p, 3), "recall": round(r, 3),
+            "accuracy": round((tp + tn) / (tp + fp + fn + tn), 3), "f1": round(2 * tp / (2 * tp + fp + fn), 3),
+        }
+    return report
+
+
+def format_cleaning_report(report: dict) -> str:
+    lines = [f"{report['corpus']}: {report['pages']} French pages (main text: with/without segments)",
+             f"{'':24}{'P':>8}{'R':>8}{'Acc':>8}{'F1':>8}"]
+    for system, s in report["systems"].items():
+        label = "ours (clean)" if system == "pipeline" else "trafilatura alone"
+        lines.append(f"{label:24}{s['precision']:>8.3f}{s['recall']:>8.3f}{s['accuracy']:>8.3f}{s['f1']:>8.3f}")
+    return "\n".join(lines)

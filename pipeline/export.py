@@ -1,0 +1,112 @@
+"""Export: records -> files in the output directory, atomically and byte-for-byte reproducibly.
+
+Layout of ``OUT_DIR``:
+  documents/<id>.json   one validated ``Record`` per page (pretty JSON, UTF-8)
+  events.jsonl          one line per event: the ``Event`` plus ``document_id``, ``source_path``, ``site``
+  errors.jsonl          one ``ErrorEntry`` per page that could not be processed
+  manifest.json         input path -> sha256, record id, status: what the next run may skip
+
+Every file is written to a temporary file in the same directory and renamed over the old one, so a
+reader (or a crash) never sees half a file. Nothing time-dependent goes into these files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable
+
+from .models import ErrorEntry, Record
+
+MANIFEST_VERSION = 1
+
+
+def write_atomic(path: Path, content: str) -> None:
+    """Write ``content`` to ``path`` via a temporary file and a rename; never leaves a partial file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def jsonl(rows: Iterable[dict]) -> str:
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
+def document_path(out_dir: Path, record_id: str) -> Path:
+    return out_dir / "documents" / f"{record_id}.json"
+
+
+def write_record(out_dir: Path, record: Record) -> Path:
+    path = document_path(out_dir, record.id)
+    write_atomic(path, dumps(record.model_dump(mode="json")))
+    return path
+
+
+def read_record(out_dir: Path, record_id: str) -> Record | None:
+    path = document_path(out_dir, record_id)
+    try:
+        return Record.model_validate_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def event_rows(records: Iterable[Record]) -> list[dict]:
+    """Flat rows for events.jsonl: each event with the id, path and site of the page that reported it."""
+    rows = []
+    for record in records:
+        for index, event in enumerate(record.events):
+            row = {"document_id": record.id, "event_index": index, "source_path": record.source.path, "site": record.source.site}
+            row.update(event.model_dump(mode="json"))
+            rows.append(row)
+    return rows
+
+
+def write_events(out_dir: Path, records: Iterable[Record]) -> int:
+    rows = event_rows(records)
+    write_atomic(out_dir / "events.jsonl", jsonl(rows))
+    return len(rows)
+
+
+def write_errors(out_dir: Path, errors: Iterable[ErrorEntry]) -> None:
+    write_atomic(out_dir / "errors.jsonl", jsonl(e.model_dump(mode="json") for e in errors))
+
+
+def read_manifest(out_dir: Path) -> dict:
+    try:
+        data = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+        if isinstance(data, dict) and data.get("manifest_version") == MANIFEST_VERSION:
+            return data
+    except (OSError, ValueError):
+        pass
+    return {}
+
+
+def write_manifest(out_dir: Path, fingerprint: str, inputs: dict[str, dict]) -> None:
+    data = {
+        "manifest_version": MANIFEST_VERSION,
+        "pipeline_fingerprint": fingerprint,
+        "inputs": {path: inputs[path] for path in sorted(inputs)},
+    }
+    write_atomic(out_dir / "manifest.json", dumps(data))
+
+
+def remove_stale_documents(out_dir: Path, keep_ids: set[str]) -> list[str]:
+    """Delete documents/<id>.json whose page is no longer in the input; return the removed ids."""
+    removed = []
+    for path in sorted((out_dir / "documents").glob("*.json")):
+        if path.stem not in keep_ids:
+            path.unlink()
+            removed.append(path.stem)
+    return removed

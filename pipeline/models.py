@@ -1,0 +1,215 @@
+"""The records that pass between stages and the JSON written to ``processed/``.
+
+Every stage takes and returns these typed models, never loose dicts: a reader can find the shape of any
+value here. ``Record`` is the contract of ``processed/documents/<id>.json``; ``crpv schema`` writes its
+JSON Schema to ``schema/record.schema.json``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+Span = tuple[int, int]
+"""A half-open character span [start, end) in ``document.text``."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- load -> clean -------------------------------------------------------------------------------
+
+
+class SidecarMeta(_Model):
+    """What the crawler knew about a page (``NAME.meta.json`` beside it)."""
+
+    url: str | None = None
+    fetched_at: str | None = None
+    headers: dict[str, str] = Field(default_factory=dict)
+
+
+class LoadedPage(_Model):
+    """A raw page decoded to text: the output of ``load``."""
+
+    path: str = Field(description="path relative to the raw directory, POSIX")
+    format: Literal["html", "text"]
+    text: str
+    encoding: str
+    sha256: str
+    sidecar: SidecarMeta | None = None
+    warnings: list[str] = Field(default_factory=list)
+
+
+# --- evidence ------------------------------------------------------------------------------------
+
+
+class Evidence(_Model):
+    """Where a value came from: a span of ``document.text`` or a named place of the page, and the rule."""
+
+    rule: str = Field(description="the rule, model or metadata field that produced the value")
+    text: str | None = Field(default=None, description="the words the value was read from")
+    span: Span | None = Field(default=None, description="[start, end) in document.text, when it is there")
+
+
+# --- document ------------------------------------------------------------------------------------
+
+
+class Source(_Model):
+    path: str = Field(description="input path relative to the raw directory, POSIX")
+    url: str | None = None
+    site: str | None = None
+    format: Literal["html", "text"]
+    sha256: str
+    encoding: str | None = None
+    fetched_at: str | None = None
+
+
+class Image(_Model):
+    src: str
+    alt: str | None = None
+    caption: str | None = None
+    credit: str | None = None
+
+
+class Link(_Model):
+    url: str
+    text: str | None = None
+
+
+class Document(_Model):
+    title: str | None = None
+    lead: str | None = None
+    published: str | None = Field(default=None, description="publication date, YYYY-MM-DD")
+    modified: str | None = Field(default=None, description="last modification date, YYYY-MM-DD")
+    url: str | None = Field(default=None, description="the page's own URL as it states it (may be relative)")
+    site: str | None = None
+    publisher: str | None = None
+    author: str | None = None
+    categories: list[str] = Field(default_factory=list)
+    language: str | None = None
+    text: str = ""
+    images: list[Image] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+    evidence: dict[str, Evidence] = Field(
+        default_factory=dict, description="for each metadata field above, where its value came from"
+    )
+
+
+# --- entities ------------------------------------------------------------------------------------
+
+
+class Mention(_Model):
+    text: str
+    span: Span
+
+
+class DateEntity(_Model):
+    text: str
+    span: Span
+    start: str = Field(description="ISO date at the precision: YYYY-MM-DD, YYYY-MM or YYYY")
+    end: str
+    precision: Literal["day", "month", "year"]
+    time: str | None = Field(default=None, description="HH:MM when a time of day is given")
+    end_time: str | None = None
+    anchor: str | None = Field(default=None, description="the date a relative or partial date was resolved against")
+    anchor_source: str | None = Field(default=None, description="where the anchor came from")
+    rule: str
+
+
+class Organisation(_Model):
+    id: str | None = Field(description="canonical gazetteer id; null for an organisation not in the gazetteer")
+    name: str
+    acronym: str | None = None
+    mentions: list[Mention] = Field(default_factory=list)
+    rule: str
+
+
+class Person(_Model):
+    name: str
+    role: str | None = None
+    organisation: str | None = Field(default=None, description="the organisation the role belongs to")
+    organisation_id: str | None = None
+    mentions: list[Mention] = Field(default_factory=list)
+    evidence: Evidence | None = None
+
+
+class Place(_Model):
+    name: str = Field(description="official name")
+    kind: Literal["commune", "département", "région", "territory", "country"]
+    insee: str | None = None
+    region: str | None = None
+    mentions: list[Mention] = Field(default_factory=list)
+    rule: str
+
+
+class Entities(_Model):
+    dates: list[DateEntity] = Field(default_factory=list)
+    people: list[Person] = Field(default_factory=list)
+    organisations: list[Organisation] = Field(default_factory=list)
+    places: list[Place] = Field(default_factory=list)
+
+
+# --- events --------------------------------------------------------------------------------------
+
+
+class Location(_Model):
+    city: str | None = None
+    insee: str | None = None
+    region: str | None = None
+    venue: str | None = None
+
+
+class OrganisationRef(_Model):
+    id: str | None
+    name: str
+
+
+class Participants(_Model):
+    count: int
+    unit: str | None = None
+
+
+class Event(_Model):
+    name: str
+    kind: str | None = None
+    edition: int | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    start_time: str | None = None
+    end_time: str | None = None
+    location: Location | None = None
+    online: bool = False
+    organisers: list[OrganisationRef] = Field(default_factory=list)
+    participants: Participants | None = None
+    formats: list[str] = Field(default_factory=list)
+    topics: list[str] = Field(default_factory=list)
+    status: Literal["past", "announced"] | None = None
+    evidence: dict[str, Evidence] = Field(default_factory=dict)
+
+
+# --- the record ----------------------------------------------------------------------------------
+
+
+class Record(_Model):
+    """One page's extraction: ``processed/documents/<id>.json``."""
+
+    schema_version: str = SCHEMA_VERSION
+    id: str
+    source: Source
+    document: Document
+    events: list[Event] = Field(default_factory=list)
+    entities: Entities = Field(default_factory=Entities)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class ErrorEntry(_Model):
+    """A page that could not be processed: one line of ``processed/errors.jsonl``."""
+
+    path: str
+    error: str = Field(description="the error kind, e.g. EmptyPage")
+    message: str
+    sha256: str | None = None

@@ -1,0 +1,179 @@
+"""Run: the stages put together. One page: load -> clean -> extract -> ``Record``; a folder: the batch.
+
+``process_page`` is the whole pipeline for one file and raises a ``PageError`` for a bad page.
+``run_batch`` walks a raw folder, skips pages whose bytes (and the pipeline) did not change since the
+last run, turns every failure into an ``ErrorEntry`` and rewrites events.jsonl, errors.jsonl and the
+manifest from the current state, so the output always describes exactly the current input folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import __version__, export
+from .clean import clean
+from .errors import PageError
+from .load import DEFAULT_MAX_BYTES, iter_pages, load_page
+from .models import SCHEMA_VERSION, ErrorEntry, Record, Source
+
+LOGGER = logging.getLogger(__name__)
+
+
+def record_id(url: str | None, path: str) -> str:
+    """Stable id: '<site>-<hash>' of the canonical absolute URL (scheme, www., query, trailing / ignored),
+    else 'local-<hash>' of the input path."""
+    if url and (parts := urlsplit(url)).hostname:
+        host = parts.hostname.removeprefix("www.")
+        key = f"{host}{parts.path.rstrip('/') or '/'}"
+        return f"{host}-{hashlib.sha1(key.encode()).hexdigest()[:12]}"
+    stem = re.sub(r"[^\w.-]+", "-", Path(path).stem).strip("-")[:40] or "page"
+    return f"local-{stem}-{hashlib.sha1(path.encode()).hexdigest()[:8]}"
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """Changes whenever the code version, the schema or a packaged data file changes: a new fingerprint
+    makes the next batch redo every page instead of skipping it."""
+    digest = hashlib.sha256(f"{__version__}/{SCHEMA_VERSION}".encode())
+    for item in sorted(_data_files(resources.files("pipeline.data")), key=str):
+        digest.update(str(item).encode())
+        digest.update(item.read_bytes())
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(module.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _data_files(folder) -> list:
+    files = []
+    for item in folder.iterdir():
+        if item.is_dir():
+            files += _data_files(item)
+        elif not item.name.endswith((".py", ".pyc")):
+            files.append(item)
+    return files
+
+
+def process_page(path: Path, raw_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Record:
+    """One page through every stage. Raises a ``PageError`` subclass for a page that cannot be used."""
+    page = load_page(path, raw_dir, max_bytes=max_bytes)
+    document, clean_warnings = clean(page)
+    warnings = page.warnings + clean_warnings
+    if document.language and document.language != "fr":
+        warnings.append(f"page language looks like '{document.language}', not French: no entities extracted")
+    sidecar = page.sidecar
+    url = document.url if document.url and urlsplit(document.url).hostname else (sidecar.url if sidecar else None) or document.url
+    source = Source(
+        path=page.path,
+        url=url,
+        site=document.site,
+        format=page.format,
+        sha256=page.sha256,
+        encoding=page.encoding,
+        fetched_at=sidecar.fetched_at if sidecar else None,
+    )
+    record = Record(id=record_id(url, page.path), source=source, document=document, warnings=warnings)
+    return Record.model_validate(record.model_dump())
+
+
+@dataclass
+class BatchSummary:
+    total: int = 0
+    processed: int = 0
+    skipped: int = 0
+    failed: int = 0
+    events: int = 0
+    removed: int = 0
+    errors: list[ErrorEntry] = field(default_factory=list)
+
+    def line(self, out_dir: Path) -> str:
+        parts = [f"{self.total} pages: {self.processed} processed, {self.skipped} unchanged, {self.failed} failed"]
+        parts.append(f"{self.events} events")
+        text = "; ".join(parts) + f" -> {out_dir}"
+        if self.failed:
+            text += f" (reasons in {out_dir / 'errors.jsonl'})"
+        return text
+
+
+def _error_entry(rel: str, exc: Exception, sha256: str | None) -> ErrorEntry:
+    if isinstance(exc, PageError):
+        return ErrorEntry(path=rel, error=type(exc).__name__, message=str(exc), sha256=sha256)
+    LOGGER.debug("internal error on %s", rel, exc_info=exc)
+    return ErrorEntry(path=rel, error="InternalError", message=f"{type(exc).__name__}: {exc} (please report this page)", sha256=sha256)
+
+
+def run_batch(
+    raw_dir: Path,
+    out_dir: Path,
+    *,
+    force: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_page: Callable[[str], None] | None = None,
+) -> BatchSummary:
+    """Process every page below ``raw_dir`` into ``out_dir``; a failing page never stops the run."""
+    summary = BatchSummary()
+    previous = export.read_manifest(out_dir)
+    fp = fingerprint()
+    reuse = not force and previous.get("pipeline_fingerprint") == fp
+    old_inputs: dict[str, dict] = previous.get("inputs", {}) if reuse else {}
+    inputs: dict[str, dict] = {}
+    records: dict[str, Record] = {}
+    paths = iter_pages(raw_dir)
+    summary.total = len(paths)
+    for path in paths:
+        rel = path.relative_to(raw_dir).as_posix()
+        if on_page:
+            on_page(rel)
+        try:
+            sha256 = hashlib.sha256(path.read_bytes()).hexdigest() if path.stat().st_size <= max_bytes else None
+        except OSError as exc:
+            sha256 = None
+            LOGGER.debug("cannot read %s: %s", rel, exc)
+        old = old_inputs.get(rel)
+        if old and sha256 and old.get("sha256") == sha256:
+            if old["status"] == "ok" and (record := export.read_record(out_dir, old["id"])) is not None:
+                records[rel] = record
+                inputs[rel] = old
+                summary.skipped += 1
+                continue
+            if old["status"] == "error":
+                inputs[rel] = old
+                summary.errors.append(ErrorEntry.model_validate(old["error"]))
+                summary.skipped += 1
+                summary.failed += 1
+                continue
+        try:
+            record = process_page(path, raw_dir, max_bytes=max_bytes)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes an error line, the run goes on
+            entry = _error_entry(rel, exc, sha256)
+            summary.errors.append(entry)
+            summary.failed += 1
+            inputs[rel] = {"sha256": sha256, "status": "error", "error": entry.model_dump(mode="json")}
+            continue
+        duplicate = next((p for p, r in records.items() if r.id == record.id), None)
+        if duplicate:
+            entry = ErrorEntry(
+                path=rel, error="DuplicatePage", sha256=sha256,
+                message=f"same canonical URL as {duplicate} (record {record.id}); kept {duplicate}",
+            )
+            summary.errors.append(entry)
+            summary.failed += 1
+            inputs[rel] = {"sha256": sha256, "status": "error", "error": entry.model_dump(mode="json")}
+            continue
+        export.write_record(out_dir, record)
+        records[rel] = record
+        inputs[rel] = {"sha256": sha256, "status": "ok", "id": record.id}
+        summary.processed += 1
+    (out_dir / "documents").mkdir(parents=True, exist_ok=True)
+    summary.removed = len(export.remove_stale_documents(out_dir, {r.id for r in records.values()}))
+    summary.events = export.write_events(out_dir, (records[p] for p in sorted(records)))
+    export.write_errors(out_dir, sorted(summary.errors, key=lambda e: e.path))
+    export.write_manifest(out_dir, fp, inputs)
+    return summary

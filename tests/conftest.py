@@ -1,0 +1,25 @@
+"""Shared fixtures: paths to the shared seeds and dev corpus, and a scratch raw folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+DEV_CORPUS = SHARED / "dev-corpus"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def needs(path: Path):
+    """Skip a test whose shared data is not beside the checkout."""
+    return pytest.mark.skipif(not path.exists(), reason=f"{path} not found (shared/ must sit beside the repo)")
+
+
+@pytest.fixture
+def raw_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    return folder

@@ -1,0 +1,103 @@
+"""clean: HTML and text dumps -> Document (main text, metadata with evidence, images, links)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.clean import clean, title_from_slug
+from pipeline.load import load_page
+
+from .conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def article():
+    return clean(load_page(FIXTURES / "article.html", FIXTURES))
+
+
+def test_title_from_the_h1_not_the_title_tag(article):
+    document, _ = article
+    assert document.title == "Journée régionale des acteurs de la ville"
+
+
+def test_visible_published_line_beats_a_stale_meta_date(article):
+    document, _ = article
+    assert document.published == "2025-10-14"
+    assert document.evidence["published"].rule == "html:visible-published-line"
+
+
+def test_url_site_and_text(article):
+    document, _ = article
+    assert document.url == "https://www.exemple-crpv.fr/actualites/journee-regionale-acteurs"
+    assert document.site == "exemple-crpv.fr"
+    assert "une centaine de professionnel·le·s" in document.text
+    assert "l'évaluation et l'observation" in document.text  # apostrophes normalised
+    for boilerplate in ("cookies", "Accueil", "Webinaire santé mentale", "1 rue de la Ville", "ORIV", "Partager"):
+        assert boilerplate not in document.text
+
+
+def test_images_keep_caption_and_credit_out_of_the_text(article):
+    document, _ = article
+    [image] = document.images
+    assert image.src == "https://www.exemple-crpv.fr/sites/default/files/2025-10/journee-regionale.jpg"
+    assert image.caption == "Les participants en atelier"
+    assert image.credit == "ORIV"
+    assert image.alt == "Les participants en atelier"
+
+
+def test_links_of_the_article_without_share_buttons(article):
+    document, _ = article
+    assert [link.url for link in document.links] == ["https://www.exemple-crpv.fr/ressources/contrats-de-ville"]
+
+
+def test_contradicted_meta_date_gives_null_and_a_warning(tmp_path):
+    html = (FIXTURES / "article.html").read_text().replace('<p class="node__date">Publié le 14/10/2025</p>', "")
+    html = html.replace("/sites/default/files/2025-10/", "/wp-content/uploads/2019/07/")
+    (tmp_path / "p.html").write_text(html)
+    document, warnings = clean(load_page(tmp_path / "p.html", tmp_path))
+    assert document.published is None
+    assert any("2012-01-01" in w and "contradicts" in w for w in warnings)
+
+
+def test_uncontradicted_meta_date_is_used(tmp_path):
+    html = (FIXTURES / "article.html").read_text().replace('<p class="node__date">Publié le 14/10/2025</p>', "")
+    html = html.replace("2012-01-01", "2025-10-15")
+    (tmp_path / "p.html").write_text(html)
+    document, _ = clean(load_page(tmp_path / "p.html", tmp_path))
+    assert document.published == "2025-10-15"
+    assert document.evidence["published"].rule == "meta:article:published_time"
+
+
+def test_sidebar_publication_dates_are_never_read(tmp_path):
+    html = (FIXTURES / "article.html").read_text().replace('<p class="node__date">Publié le 14/10/2025</p>', "")
+    html = html.replace('<meta property="article:published_time" content="2012-01-01T08:00:00+00:00">', "")
+    (tmp_path / "p.html").write_text(html)
+    document, warnings = clean(load_page(tmp_path / "p.html", tmp_path))
+    assert document.published is None  # not the sidebar's 03/03/2024, not the footer's © 2025
+    assert any("no publication date" in w for w in warnings)
+
+
+def test_text_dump_rules(tmp_path):
+    dump = (
+        "Un titre de dump (</actualites/un-titre>)\n\nChapo\n\nLe chapô de l'article, assez long pour être un vrai paragraphe de texte.\n\n"
+        "Le corps avec un [lien](https://exemple.fr/a) dedans.\n\nphoto-groupe.jpg\n\nDR Jean DUPONT\n\n"
+        "Type d'actualites: [Actu du centre](#) [1]\n\nDates: Jeudi 3 mars 2022 - 14:00\n\nPublié le 04 mars 2022\n\n"
+        "URL de la source (modifié le 05/03/2022 - 10:00): <https://www.exemple.fr/actualites/un-titre>\n\nLiens\n\n[1] <https://exemple.fr/taxonomy/term/1>\n"
+    )
+    (tmp_path / "d.txt").write_text(dump)
+    document, _ = clean(load_page(tmp_path / "d.txt", tmp_path))
+    assert document.title == "Un titre de dump"
+    assert document.url == "https://www.exemple.fr/actualites/un-titre"  # the absolute URL wins
+    assert document.lead.startswith("Le chapô de l'article")
+    assert (document.published, document.modified) == ("2022-03-04", "2022-03-05")
+    assert document.categories == ["Actu du centre"]
+    assert document.images[0].src == "photo-groupe.jpg" and document.images[0].credit == "Jean DUPONT"
+    assert {link.url for link in document.links} == {"https://exemple.fr/a", "https://exemple.fr/taxonomy/term/1"}
+    assert "Le corps avec un lien dedans." in document.text
+    for label in ("Chapo", "photo-groupe.jpg", "DR Jean", "Type d'actualites", "Publié le", "URL de la source", "Liens", "Dates:"):
+        assert label not in document.text
+
+
+def test_title_from_slug():
+    assert title_from_slug("https://irev.fr/actualites-0/regroupement-national-des-crpv") == "Regroupement national des crpv"
+    assert title_from_slug("https://irev.fr/node/1234") is None
