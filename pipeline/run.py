@@ -19,12 +19,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import __version__, export
-from .clean import clean
+from .clean import clean, site_of
 from .errors import PageError
 from .load import DEFAULT_MAX_BYTES, iter_pages, load_page
-from .models import SCHEMA_VERSION, ErrorEntry, Record, Source
+from .models import SCHEMA_VERSION, Document, ErrorEntry, LoadedPage, Record, Source
 
 LOGGER = logging.getLogger(__name__)
+
+# Pages handed to the NLP stage at once (spaCy's nlp.pipe batches within it).
+BATCH_SIZE = 32
 
 
 def record_id(url: str | None, path: str) -> str:
@@ -61,19 +64,30 @@ def _data_files(folder) -> list:
     return files
 
 
-def process_page(path: Path, raw_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Record:
-    """One page through every stage. Raises a ``PageError`` subclass for a page that cannot be used."""
+def prepare() -> None:
+    """Load what every page needs (gazetteer, place index, the spaCy model) once per process."""
+    from .gazetteer import load_gazetteer
+
+    load_gazetteer()
+
+
+def _document(path: Path, raw_dir: Path, max_bytes: int) -> tuple[LoadedPage, Document, list[str]]:
     page = load_page(path, raw_dir, max_bytes=max_bytes)
     document, clean_warnings = clean(page)
     warnings = page.warnings + clean_warnings
     if document.language and document.language != "fr":
         warnings.append(f"page language looks like '{document.language}', not French: no entities extracted")
+    return page, document, warnings
+
+
+def _record(page: LoadedPage, document: Document, warnings: list[str]) -> Record:
     sidecar = page.sidecar
-    url = document.url if document.url and urlsplit(document.url).hostname else (sidecar.url if sidecar else None) or document.url
+    absolute = document.url if document.url and urlsplit(document.url).hostname else None
+    url = absolute or (sidecar.url if sidecar else None) or document.url
     source = Source(
         path=page.path,
         url=url,
-        site=document.site,
+        site=document.site or site_of(url),
         format=page.format,
         sha256=page.sha256,
         encoding=page.encoding,
@@ -81,6 +95,25 @@ def process_page(path: Path, raw_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) 
     )
     record = Record(id=record_id(url, page.path), source=source, document=document, warnings=warnings)
     return Record.model_validate(record.model_dump())
+
+
+def process_batch(paths: list[Path], raw_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Record | Exception]:
+    """Every page through every stage; a page that fails gives its exception in place of a record."""
+    outcomes: list[Record | Exception] = []
+    for path in paths:
+        try:
+            outcomes.append(_record(*_document(path, raw_dir, max_bytes)))
+        except Exception as exc:  # noqa: BLE001 - the caller turns it into an error line
+            outcomes.append(exc)
+    return outcomes
+
+
+def process_page(path: Path, raw_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Record:
+    """One page through every stage. Raises a ``PageError`` subclass for a page that cannot be used."""
+    [outcome] = process_batch([path], raw_dir, max_bytes)
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
 
 
 @dataclass
@@ -109,6 +142,26 @@ def _error_entry(rel: str, exc: Exception, sha256: str | None) -> ErrorEntry:
     return ErrorEntry(path=rel, error="InternalError", message=f"{type(exc).__name__}: {exc} (please report this page)", sha256=sha256)
 
 
+def _store(outcome, rel: str, sha256: str | None, out_dir: Path, records: dict, inputs: dict, summary: BatchSummary) -> None:
+    """Write one page's record, or note its error; a second page with the same id is an error."""
+    if isinstance(outcome, Exception):
+        entry = _error_entry(rel, outcome, sha256)
+    elif duplicate := next((p for p, r in records.items() if r.id == outcome.id), None):
+        entry = ErrorEntry(
+            path=rel, error="DuplicatePage", sha256=sha256,
+            message=f"same canonical URL as {duplicate} (record {outcome.id}); kept {duplicate}",
+        )
+    else:
+        export.write_record(out_dir, outcome)
+        records[rel] = outcome
+        inputs[rel] = {"sha256": sha256, "status": "ok", "id": outcome.id}
+        summary.processed += 1
+        return
+    summary.errors.append(entry)
+    summary.failed += 1
+    inputs[rel] = {"sha256": sha256, "status": "error", "error": entry.model_dump(mode="json")}
+
+
 def run_batch(
     raw_dir: Path,
     out_dir: Path,
@@ -127,10 +180,9 @@ def run_batch(
     records: dict[str, Record] = {}
     paths = iter_pages(raw_dir)
     summary.total = len(paths)
+    pending: list[tuple[Path, str, str | None]] = []
     for path in paths:
         rel = path.relative_to(raw_dir).as_posix()
-        if on_page:
-            on_page(rel)
         try:
             sha256 = hashlib.sha256(path.read_bytes()).hexdigest() if path.stat().st_size <= max_bytes else None
         except OSError as exc:
@@ -142,35 +194,25 @@ def run_batch(
                 records[rel] = record
                 inputs[rel] = old
                 summary.skipped += 1
+                if on_page:
+                    on_page(rel)
                 continue
             if old["status"] == "error":
                 inputs[rel] = old
                 summary.errors.append(ErrorEntry.model_validate(old["error"]))
                 summary.skipped += 1
                 summary.failed += 1
+                if on_page:
+                    on_page(rel)
                 continue
-        try:
-            record = process_page(path, raw_dir, max_bytes=max_bytes)
-        except Exception as exc:  # noqa: BLE001 - every failure becomes an error line, the run goes on
-            entry = _error_entry(rel, exc, sha256)
-            summary.errors.append(entry)
-            summary.failed += 1
-            inputs[rel] = {"sha256": sha256, "status": "error", "error": entry.model_dump(mode="json")}
-            continue
-        duplicate = next((p for p, r in records.items() if r.id == record.id), None)
-        if duplicate:
-            entry = ErrorEntry(
-                path=rel, error="DuplicatePage", sha256=sha256,
-                message=f"same canonical URL as {duplicate} (record {record.id}); kept {duplicate}",
-            )
-            summary.errors.append(entry)
-            summary.failed += 1
-            inputs[rel] = {"sha256": sha256, "status": "error", "error": entry.model_dump(mode="json")}
-            continue
-        export.write_record(out_dir, record)
-        records[rel] = record
-        inputs[rel] = {"sha256": sha256, "status": "ok", "id": record.id}
-        summary.processed += 1
+        pending.append((path, rel, sha256))
+    for start in range(0, len(pending), BATCH_SIZE):
+        chunk = pending[start : start + BATCH_SIZE]
+        outcomes = process_batch([path for path, _, _ in chunk], raw_dir, max_bytes=max_bytes)
+        for (path, rel, sha256), outcome in zip(chunk, outcomes):
+            if on_page:
+                on_page(rel)
+            _store(outcome, rel, sha256, out_dir, records, inputs, summary)
     (out_dir / "documents").mkdir(parents=True, exist_ok=True)
     summary.removed = len(export.remove_stale_documents(out_dir, {r.id for r in records.values()}))
     summary.events = export.write_events(out_dir, (records[p] for p in sorted(records)))
