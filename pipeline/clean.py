@@ -44,7 +44,10 @@ class BoilerplateRules:
     drop_line: re.Pattern
     credit: re.Pattern
     image_file: re.Pattern
+    attachment: re.Pattern
+    inline_credit: re.Pattern
     boilerplate_selectors: str
+    inside_article_selectors: str
     content_selectors: tuple[str, ...]
     lead_selectors: str
     skip_image: re.Pattern
@@ -58,11 +61,25 @@ def rules() -> BoilerplateRules:
         drop_line=re.compile("|".join(f"(?:{p})" for p in data["drop_line_patterns"]), re.I),
         credit=re.compile(data["credit_pattern"], re.I),
         image_file=re.compile(data["image_file_pattern"], re.I),
+        attachment=re.compile(data["attachment_pattern"], re.I),
+        inline_credit=re.compile(data["inline_credit_pattern"], re.I),
         boilerplate_selectors=", ".join(data["boilerplate_selectors"]),
+        inside_article_selectors=", ".join(data["inside_article_selectors"]),
         content_selectors=tuple(data["content_selectors"]),
         lead_selectors=", ".join(data["lead_selectors"]),
         skip_image=re.compile(data["skip_image_pattern"], re.I),
     )
+
+
+# Container choice: lines of trafilatura's text this long are paragraphs; a block must hold this share
+# of them to be the article; a block with this much text is a fallback when none does.
+MIN_PARAGRAPH_CHARS = 40
+MIN_COVERAGE = 0.6
+MIN_CONTAINER_CHARS = 400
+# The block's text replaces trafilatura's only when it is at least this long relative to it.
+MIN_CONTAINER_SHARE = 0.8
+# A short line that ends with a photo credit is a caption, not text.
+MAX_CAPTION_CHARS = 200
 
 
 @dataclass
@@ -122,7 +139,9 @@ def _is_kept_line(line: str) -> bool:
         return False
     if fold(stripped.rstrip(" :")) in r.field_labels:
         return False
-    if r.image_file.fullmatch(stripped) or r.credit.match(stripped) or r.drop_line.match(stripped):
+    if r.image_file.fullmatch(stripped) or r.attachment.fullmatch(stripped) or r.credit.match(stripped) or r.drop_line.match(stripped):
+        return False
+    if len(stripped) <= MAX_CAPTION_CHARS and r.inline_credit.search(stripped):
         return False
     return True
 
@@ -191,14 +210,54 @@ def _meta(soup: BeautifulSoup, *names: str) -> str | None:
     return None
 
 
-def _main_container(soup: BeautifulSoup, text: str) -> Tag:
-    """The smallest content block that holds the start of trafilatura's main text."""
-    probe = fold(text[:60])
-    for selector in rules().content_selectors:
-        for tag in soup.select(selector):
-            if probe and probe[:40] in fold(tag.get_text(" ", strip=True)):
-                return tag
-    return soup.body or soup
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", fold(text))
+
+
+_LISTING = re.compile(r"content|main|list|archive|agenda|loop|posts|results", re.I)
+
+
+def _main_container(soup: BeautifulSoup, text: str) -> tuple[Tag | None, bool]:
+    """The CMS block that holds the article: the first content selector whose block covers most of
+    trafilatura's paragraphs (several matching blocks, as on a listing page, give their common parent);
+    else the first of the specific selectors that holds real text (trafilatura fails on table layouts).
+    The flag says whether the block covers trafilatura's text (False for that fallback)."""
+    paragraphs = [_squash(line)[:50] for line in text.split("\n") if len(line) >= MIN_PARAGRAPH_CHARS]
+    fallback = None
+    for index, selector in enumerate(rules().content_selectors):
+        tags = soup.select(selector)
+        outer = [t for t in tags if not any(o is not t and t in o.descendants for o in tags)]
+        if not outer:
+            continue
+        block_text = _squash(" ".join(t.get_text(" ", strip=True) for t in outer))
+        if fallback is None and selector != "article" and len(block_text) >= MIN_CONTAINER_CHARS and len(outer) == 1:
+            fallback = outer[0]
+        if not paragraphs or sum(p in block_text for p in paragraphs) < MIN_COVERAGE * len(paragraphs):
+            continue
+        if len(outer) == 1:
+            return outer[0], True
+        parents = [list(t.parents) for t in outer]
+        common = next((p for p in parents[0] if all(p in chain for chain in parents[1:])), None)
+        if common is not None and (common.name == "main" or _LISTING.search(" ".join([common.get("id") or "", *common.get("class", [])]))):
+            return common, True
+    return fallback, False
+
+
+_BLOCKS = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "blockquote", "pre", "td", "th", "tr",
+           "div", "section", "article", "header", "ul", "ol", "dl", "table", "figure", "address"]
+
+
+def _block_text(container: Tag) -> str:
+    """The text of a content block, one line per block element, without the article's non-text parts."""
+    block = BeautifulSoup(str(container), "lxml")
+    for el in block.select(rules().inside_article_selectors):
+        el.decompose()
+    for br in block.find_all("br"):
+        br.replace_with("\n")
+    for el in block.find_all(_BLOCKS):
+        el.insert_before("\n")
+        el.insert_after("\n")
+    return normalise(block.get_text())
 
 
 def _images(container: Tag, base_url: str | None) -> list[Image]:
@@ -254,7 +313,7 @@ def _title(soup: BeautifulSoup, fields: _Fields, extracted_title: str | None) ->
         if "site" in classes or h1.find_parent(["header"], id=re.compile("masthead|header")) or h1.find("img"):
             continue
         text = normalise_line(h1.get_text(" ", strip=True))
-        if len(text) >= 8:
+        if len(text) >= 3:
             fields.set("title", text, "html:h1")
             return
     og = _meta(soup, "og:title", "twitter:title")
@@ -266,20 +325,29 @@ def _title(soup: BeautifulSoup, fields: _Fields, extracted_title: str | None) ->
         fields.set("title", _strip_site_suffix(normalise_line(soup.title.string), site_names), "html:title")
 
 
-def _visible_dates(soup: BeautifulSoup, fields: _Fields) -> None:
-    """'Publié le …' / <time> in the page once sidebars, footers and menus are removed."""
+_EVENT_MARKUP = re.compile(r"dtstart|dtend|event|start-date|end-date|schedule", re.I)
+_BLOCK_TAGS = ["p", "div", "li", "dd", "span", "header", "footer", "section", "td"]
+
+
+def _visible_dates(soup: BeautifulSoup, container: Tag, fields: _Fields) -> None:
+    """'Publié le …' lines and <time>/<abbr> publication markup in the page, once sidebars, footers and
+    menus are removed; an event's own date markup (dtstart, event schedules) is not a publication date."""
     for el in soup.select(rules().boilerplate_selectors):
-        el.decompose()
-    for time_tag in soup.find_all("time"):
-        label = " ".join(time_tag.get("class", [])) + " " + (time_tag.get("itemprop") or "")
-        value = dates.parse_metadata_date(time_tag.get("datetime") or time_tag.get_text(" ", strip=True))
+        if el is not container and container not in el.descendants and not el.decomposed:
+            el.decompose()
+    for tag in soup.find_all(["time", "abbr"]):
+        label = " ".join(tag.get("class", [])) + " " + (tag.get("itemprop") or "")
+        if _EVENT_MARKUP.search(label) or any(_EVENT_MARKUP.search(" ".join(p.get("class", []))) for p in tag.parents if p.name != "[document]"):
+            continue
+        value = dates.parse_metadata_date(tag.get("datetime") or tag.get("title") or tag.get_text(" ", strip=True))
         if value and re.search(r"publi|entry-date|date-published|datePublished", label, re.I):
-            fields.set("published", value, "html:time", time_tag.get_text(" ", strip=True))
+            fields.set("published", value, f"html:{tag.name}.published", tag.get_text(" ", strip=True))
         elif value and re.search(r"modif|updated", label, re.I):
-            fields.set("modified", value, "html:time", time_tag.get_text(" ", strip=True))
-    body_text = normalise(soup.get_text("\n", strip=True))
-    for line in body_text.split("\n"):
-        if len(line) > 120:
+            fields.set("modified", value, f"html:{tag.name}.updated", tag.get_text(" ", strip=True))
+    for string in soup.find_all(string=re.compile(r"publié|mis en ligne|posté|modifié|mis à jour|mise à jour", re.I)):
+        block = string.find_parent(_BLOCK_TAGS)
+        line = normalise_line(block.get_text(" ", strip=True)) if block else normalise_line(str(string))
+        if len(line) > 160:
             continue
         if (m := _PUBLISHED_LINE.search(line)) and (value := dates.parse_metadata_date(m.group("date"))):
             fields.set("published", value, "html:visible-published-line", line)
@@ -334,13 +402,20 @@ def clean_html(page: LoadedPage) -> tuple[Document, list[str]]:
     if not raw_text or not raw_text.strip():
         raise NoContent("no main text found in the page (empty article, or a page rendered by JavaScript)")
     _title(soup, fields, extracted.title)
-    container = _main_container(soup, normalise(raw_text))
+    container, covers = _main_container(soup, normalise(raw_text))
+    block_text = _block_text(container) if container is not None else ""
+    if block_text and (not covers or len(block_text) >= MIN_CONTAINER_SHARE * len(raw_text)):
+        fields.set("text", "container", "html:content-block", container.name + "".join(f".{c}" for c in container.get("class", [])))
+        raw_text = block_text
+    else:
+        fields.set("text", "trafilatura", "trafilatura:main-text")
+        container = soup.body or soup
     images = _images(container, base_url)
     links = _links(container, base_url)
     lead_tag = container.select_one(rules().lead_selectors) if rules().lead_selectors else None
     lead = normalise_line(lead_tag.get_text(" ", strip=True)) if lead_tag else None
     categories = [normalise_line(c) for c in (extracted.categories or []) if c.strip()]
-    _visible_dates(soup, fields)  # destructive: removes the boilerplate blocks from soup
+    _visible_dates(soup, container, fields)  # destructive: removes the boilerplate blocks from soup
 
     captions = {fold(i.caption) for i in images if i.caption} | {fold(f"{i.caption} – © {i.credit}") for i in images if i.caption}
     lines = [ln for ln in normalise(raw_text).split("\n") if _is_kept_line(ln) and fold(ln) not in captions]
@@ -354,6 +429,8 @@ def clean_html(page: LoadedPage) -> tuple[Document, list[str]]:
 # --- text dumps ----------------------------------------------------------------------------------
 
 
+# The "Title (</path>)" line of a print-view dump is among its first lines.
+DUMP_TITLE_LINES = 4
 _DUMP_TITLE = re.compile(r"^(?P<title>.+?)\s*\(<(?P<url>[^>]+)>\)\s*$")
 _MD_LINK = re.compile(r"\[(?P<text>(?:\\.|[^\]])*)\]\((?P<url>[^)\s]*)\)")
 _NOTE_LINK = re.compile(r"^\[(?P<n>\d+)\]\s*<(?P<url>[^>]+)>\s*$")
@@ -374,7 +451,8 @@ def clean_text_dump(page: LoadedPage) -> tuple[Document, list[str]]:
     expect_lead = False
     in_links = False
     for index, line in enumerate(text_lines):
-        if index == 0 and (m := _DUMP_TITLE.match(line)):
+        if index < DUMP_TITLE_LINES and "title" not in fields.values and (m := _DUMP_TITLE.match(line)):
+            body.clear()  # what stood above the title ("Publié sur IREV (https://irev.fr)") is the print header
             fields.set("title", m.group("title").strip(), "text:title-line", line)
             fields.set("url", m.group("url"), "text:title-line", line)
             continue
@@ -405,6 +483,8 @@ def clean_text_dump(page: LoadedPage) -> tuple[Document, list[str]]:
             continue
         if r.image_file.fullmatch(line):
             images.append(Image(src=line))
+            continue
+        if r.attachment.fullmatch(line):
             continue
         if r.credit.match(line):
             credit = _credit_of(line)[1] or line
@@ -477,7 +557,7 @@ def _assemble(
     if published is None:
         fields.warnings.append("no publication date stated by the article: published is null")
     modified = v.get("modified") or v.get("meta_modified")
-    evidence = {k: e for k, e in fields.evidence.items() if k in ("title", "url", "site", "author", "modified", "publisher")}
+    evidence = {k: e for k, e in fields.evidence.items() if k in ("title", "url", "site", "author", "modified", "publisher", "text")}
     if published_rule is not None and published:
         evidence["published"] = published_rule
     if modified and "modified" not in evidence and "meta_modified" in fields.evidence:
