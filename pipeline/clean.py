@@ -49,6 +49,7 @@ class BoilerplateRules:
     boilerplate_selectors: str
     inside_article_selectors: str
     content_selectors: tuple[str, ...]
+    listing_item_selectors: tuple[str, ...]
     lead_selectors: str
     skip_image: re.Pattern
 
@@ -66,6 +67,7 @@ def rules() -> BoilerplateRules:
         boilerplate_selectors=", ".join(data["boilerplate_selectors"]),
         inside_article_selectors=", ".join(data["inside_article_selectors"]),
         content_selectors=tuple(data["content_selectors"]),
+        listing_item_selectors=tuple(data["listing_item_selectors"]),
         lead_selectors=", ".join(data["lead_selectors"]),
         skip_image=re.compile(data["skip_image_pattern"], re.I),
     )
@@ -76,6 +78,9 @@ def rules() -> BoilerplateRules:
 MIN_PARAGRAPH_CHARS = 40
 MIN_COVERAGE = 0.6
 MIN_CONTAINER_CHARS = 400
+# Items side by side that make a page a listing.
+MIN_LISTING_ITEMS = 3
+MAX_LISTING_WRAPPER_CHILDREN = 3
 # The block's text replaces trafilatura's only when it is at least this long relative to it.
 MIN_CONTAINER_SHARE = 0.8
 # A short line that ends with a photo credit is a caption, not text.
@@ -214,32 +219,44 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", fold(text))
 
 
-_LISTING = re.compile(r"content|main|list|archive|agenda|loop|posts|results", re.I)
+def _listing(soup: BeautifulSoup) -> Tag | None:
+    """The block holding three or more dated listing items side by side (an agenda page), if any."""
+    boilerplate = {id(el) for el in soup.select(rules().boilerplate_selectors)}
+    for selector in rules().listing_item_selectors:
+        by_parent: dict[int, list[Tag]] = {}
+        for item in soup.select(selector):
+            if item.parent is None or any(id(a) in boilerplate for a in item.parents):
+                continue
+            if dates.find_expressions(item.get_text(" ", strip=True)):
+                by_parent.setdefault(id(item.parent), []).append(item)
+        for siblings in by_parent.values():
+            if len(siblings) >= MIN_LISTING_ITEMS:
+                parent = siblings[0].parent
+                # a views/listing wrapper holding the listing and its header: read the header too
+                wrapper = parent.parent
+                if wrapper is not None and len(wrapper.find_all(recursive=False)) <= MAX_LISTING_WRAPPER_CHILDREN:
+                    return wrapper
+                return parent
+    return None
 
 
 def _main_container(soup: BeautifulSoup, text: str) -> tuple[Tag | None, bool]:
-    """The CMS block that holds the article: the first content selector whose block covers most of
-    trafilatura's paragraphs (several matching blocks, as on a listing page, give their common parent);
-    else the first of the specific selectors that holds real text (trafilatura fails on table layouts).
-    The flag says whether the block covers trafilatura's text (False for that fallback)."""
+    """The block that holds the article: a listing's parent; else the first content selector matching
+    one block that covers most of trafilatura's paragraphs; else the first specific one that holds real
+    text (trafilatura fails on table layouts). The flag says whether the block covers trafilatura's text."""
+    if (listing := _listing(soup)) is not None:
+        return listing, False
     paragraphs = [_squash(line)[:50] for line in text.split("\n") if len(line) >= MIN_PARAGRAPH_CHARS]
     fallback = None
-    for index, selector in enumerate(rules().content_selectors):
+    for selector in rules().content_selectors:
         tags = soup.select(selector)
         outer = [t for t in tags if not any(o is not t and t in o.descendants for o in tags)]
-        if not outer:
-            continue
-        block_text = _squash(" ".join(t.get_text(" ", strip=True) for t in outer))
-        if fallback is None and selector != "article" and len(block_text) >= MIN_CONTAINER_CHARS and len(outer) == 1:
-            fallback = outer[0]
-        if not paragraphs or sum(p in block_text for p in paragraphs) < MIN_COVERAGE * len(paragraphs):
-            continue
-        if len(outer) == 1:
-            return outer[0], True
-        parents = [list(t.parents) for t in outer]
-        common = next((p for p in parents[0] if all(p in chain for chain in parents[1:])), None)
-        if common is not None and (common.name == "main" or _LISTING.search(" ".join([common.get("id") or "", *common.get("class", [])]))):
-            return common, True
+        for tag in outer:
+            block_text = _squash(tag.get_text(" ", strip=True))
+            if fallback is None and selector != "article" and len(outer) == 1 and len(block_text) >= MIN_CONTAINER_CHARS:
+                fallback = tag
+            if paragraphs and sum(p in block_text for p in paragraphs) >= MIN_COVERAGE * len(paragraphs):
+                return tag, True
     return fallback, False
 
 
@@ -412,8 +429,10 @@ def clean_html(page: LoadedPage) -> tuple[Document, list[str]]:
         container = soup.body or soup
     images = _images(container, base_url)
     links = _links(container, base_url)
-    lead_tag = container.select_one(rules().lead_selectors) if rules().lead_selectors else None
+    lead_tag = soup.select_one(rules().lead_selectors)
     lead = normalise_line(lead_tag.get_text(" ", strip=True)) if lead_tag else None
+    if lead and fold(lead)[:60] not in fold(raw_text):
+        raw_text = lead + "\n" + raw_text  # the chapô sits outside the body block on Drupal sites
     categories = [normalise_line(c) for c in (extracted.categories or []) if c.strip()]
     _visible_dates(soup, container, fields)  # destructive: removes the boilerplate blocks from soup
 
