@@ -581,9 +581,9 @@ def _assemble(
         evidence["published"] = published_rule
     if modified and "modified" not in evidence and "meta_modified" in fields.evidence:
         evidence["modified"] = fields.evidence["meta_modified"]
-    publisher = v.get("publisher")
+    publisher, publisher_id = v.get("publisher"), None
     if v.get("site") and (org := _organisation_of_site(v["site"])):
-        publisher = org.acronym or org.name
+        publisher, publisher_id = org.acronym or org.name, org.id
         evidence["publisher"] = Evidence(rule="gazetteer:website", text=v["site"])
     elif not publisher and v.get("site_name"):
         publisher = v["site_name"]
@@ -603,6 +603,7 @@ def _assemble(
         url=v.get("url"),
         site=v.get("site"),
         publisher=publisher,
+        publisher_id=publisher_id,
         author=v.get("author"),
         categories=list(dict.fromkeys(categories)),
         language=language,

@@ -304,7 +304,13 @@ def _horizon_before(text: str, start: int) -> bool:
 
 
 def infer_anchor(
-    text: str, found: list[Found], published: str | None, image_months: list[str], fetched_at: str | None = None
+    text: str,
+    found: list[Found],
+    published: str | None,
+    image_months: list[str],
+    fetched_at: str | None = None,
+    title: str = "",
+    title_found: list[Found] = (),
 ) -> Anchor | None:
     """The publication date; else the latest full date the text states (not a deadline or a horizon),
     or the month of the article's photos; else the latest year mentioned; else, last, the day the
@@ -312,15 +318,16 @@ def infer_anchor(
     if published:
         return Anchor(date.fromisoformat(published), "published", exact=True)
     stated = []
-    for f in found:
-        if f.complete and f.m2 and not _horizon_before(text, f.start) and f.rule not in ("year", "year-range", "season"):
-            stated.append((date(f.y2, f.m2, f.d2 or 1), f"text:{f.text}"))
+    for source, expressions, where in ((text, found, "text"), (title, title_found, "title")):
+        for f in expressions:
+            if f.complete and f.m2 and not _horizon_before(source, f.start) and f.rule not in ("year", "year-range", "season"):
+                stated.append((date(f.y2, f.m2, f.d2 or 1), f"{where}:{f.text}"))
     for ym in image_months:
         stated.append((date(int(ym[:4]), int(ym[5:7]), 1), f"image:{ym}"))
     if stated:
         day, source = max(stated)
         return Anchor(day, source, exact=False)
-    years = [f.y2 for f in found if f.rule == "year"]
+    years = [f.y2 for f in [*found, *title_found] if f.rule == "year"]
     if years:
         return Anchor(date(max(years), 1, 1), f"text:{max(years)}", exact=False)
     if fetched_at and (day := parse_metadata_date(fetched_at)):
@@ -329,14 +336,23 @@ def infer_anchor(
 
 
 def extract_dates(
-    text: str, published: str | None = None, image_months: list[str] | None = None, fetched_at: str | None = None
-) -> tuple[list[DateEntity], Anchor | None]:
-    """Every date of ``text`` resolved to ISO (in text order), and the anchor used for the partial ones."""
+    text: str,
+    published: str | None = None,
+    image_months: list[str] | None = None,
+    fetched_at: str | None = None,
+    title: str = "",
+) -> tuple[list[DateEntity], list[DateEntity], Anchor | None]:
+    """Every date of ``text`` and of ``title`` resolved to ISO (in text order; title spans are in the
+    title), and the anchor used for the partial ones."""
     found = find_expressions(text)
-    anchor = infer_anchor(text, found, published, image_months or [], fetched_at)
-    entities = [entity for f in found if (entity := resolve(f, anchor)) is not None]
-    entities.sort(key=lambda e: (e.span[0], e.start))
-    return entities, anchor
+    title_found = find_expressions(title) if title else []
+    anchor = infer_anchor(text, found, published, image_months or [], fetched_at, title, title_found)
+
+    def resolved(expressions: list[Found]) -> list[DateEntity]:
+        entities = [entity for f in expressions if (entity := resolve(f, anchor)) is not None]
+        return sorted(entities, key=lambda e: (e.span[0], e.start))
+
+    return resolved(found), resolved(title_found), anchor
 
 
 # --- metadata dates --------------------------------------------------------------------------------

@@ -72,6 +72,7 @@ OrgKind = Literal[
     "bank",
     "education",
     "company",
+    "programme",
     "other",
 ]
 

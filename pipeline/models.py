@@ -88,6 +88,7 @@ class Document(_Model):
     url: str | None = Field(default=None, description="the page's own URL as it states it (may be relative)")
     site: str | None = None
     publisher: str | None = None
+    publisher_id: str | None = Field(default=None, description="gazetteer id of the publishing centre, when known")
     author: str | None = None
     categories: list[str] = Field(default_factory=list)
     language: str | None = None

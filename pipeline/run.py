@@ -18,11 +18,14 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import __version__, export
-from .clean import clean, site_of
+from . import __version__, entities, events, export, nlp
+from .clean import clean, image_dates, site_of
+from .dates import extract_dates
+from .gazetteer import load_gazetteer
+from .places import load_places
 from .errors import PageError
 from .load import DEFAULT_MAX_BYTES, iter_pages, load_page
-from .models import SCHEMA_VERSION, Document, ErrorEntry, LoadedPage, Record, Source
+from .models import SCHEMA_VERSION, Document, Entities, ErrorEntry, Event, LoadedPage, Place, Record, Source
 
 LOGGER = logging.getLogger(__name__)
 
@@ -66,9 +69,9 @@ def _data_files(folder) -> list:
 
 def prepare() -> None:
     """Load what every page needs (gazetteer, place index, the spaCy model) once per process."""
-    from .gazetteer import load_gazetteer
-
     load_gazetteer()
+    load_places()
+    nlp.load_model()
 
 
 def _document(path: Path, raw_dir: Path, max_bytes: int) -> tuple[LoadedPage, Document, list[str]]:
@@ -80,7 +83,37 @@ def _document(path: Path, raw_dir: Path, max_bytes: int) -> tuple[LoadedPage, Do
     return page, document, warnings
 
 
-def _record(page: LoadedPage, document: Document, warnings: list[str]) -> Record:
+def _extract(document: Document, doc, fetched_at: str | None) -> tuple[Entities, list[Event], list[str]]:
+    """dates -> places -> organisations -> people -> events, for one French document."""
+    text = document.text
+    warnings: list[str] = []
+    dates, title_dates, anchor = extract_dates(
+        text, document.published, image_dates(document.images), fetched_at, document.title or ""
+    )
+    if anchor is None and any(e.precision != "year" for e in dates):
+        warnings.append("no anchor for partial dates (no publication date, no full date in the text)")
+    elif anchor is not None and anchor.source != "published":
+        warnings.append(f"partial dates resolved against {anchor.day.isoformat()} ({anchor.source}): no publication date")
+    person_spans = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PER"]
+    place_spans = entities.find_places(text, person_spans)
+    org_spans = entities.find_organisations(text, doc, place_spans)
+    people = entities.find_people(text, doc, org_spans)
+    places = entities.places_entities(text, place_spans, org_spans)
+    title = document.title or ""
+    for start, end, place in load_places().find_in_text(title):
+        if place.name not in {p.name for p in places}:
+            places.append(Place(name=place.name, kind=entities._place_kind(place.kind), insee=place.insee, region=place.region, rule="places:title"))
+    found = Entities(
+        dates=dates, people=people, organisations=entities.organisations_entities(text, org_spans), places=places,
+    )
+    sentences = [(s.start_char, s.end_char) for s in doc.sents]
+    found_events = events.extract_events(
+        text, title, sentences, dates, title_dates, org_spans, place_spans, document.publisher_id, document.published,
+    )
+    return found, found_events, warnings
+
+
+def _record(page: LoadedPage, document: Document, warnings: list[str], extracted=None) -> Record:
     sidecar = page.sidecar
     absolute = document.url if document.url and urlsplit(document.url).hostname else None
     url = absolute or (sidecar.url if sidecar else None) or document.url
@@ -93,17 +126,34 @@ def _record(page: LoadedPage, document: Document, warnings: list[str]) -> Record
         encoding=page.encoding,
         fetched_at=sidecar.fetched_at if sidecar else None,
     )
-    record = Record(id=record_id(url, page.path), source=source, document=document, warnings=warnings)
+    found, found_events, extract_warnings = extracted or (Entities(), [], [])
+    record = Record(
+        id=record_id(url, page.path), source=source, document=document, events=found_events, entities=found,
+        warnings=warnings + extract_warnings,
+    )
     return Record.model_validate(record.model_dump())
 
 
 def process_batch(paths: list[Path], raw_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Record | Exception]:
     """Every page through every stage; a page that fails gives its exception in place of a record."""
-    outcomes: list[Record | Exception] = []
+    loaded: list[tuple | Exception] = []
     for path in paths:
         try:
-            outcomes.append(_record(*_document(path, raw_dir, max_bytes)))
+            loaded.append(_document(path, raw_dir, max_bytes))
         except Exception as exc:  # noqa: BLE001 - the caller turns it into an error line
+            loaded.append(exc)
+    french = [i for i, item in enumerate(loaded) if not isinstance(item, Exception) and item[1].language in (None, "fr")]
+    docs = dict(zip(french, nlp.analyse(loaded[i][1].text for i in french)))
+    outcomes: list[Record | Exception] = []
+    for i, item in enumerate(loaded):
+        if isinstance(item, Exception):
+            outcomes.append(item)
+            continue
+        page, document, warnings = item
+        try:
+            extracted = _extract(document, docs[i], page.sidecar.fetched_at if page.sidecar else None) if i in docs else None
+            outcomes.append(_record(page, document, warnings, extracted))
+        except Exception as exc:  # noqa: BLE001
             outcomes.append(exc)
     return outcomes
 

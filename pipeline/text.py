@@ -38,3 +38,15 @@ def fold(text: str) -> str:
     text = re.sub(r"[‐‑‒–—−-]", "-", text)
     text = re.sub(r"\s*-\s*", "-", text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def fold_chars(text: str) -> str:
+    """``fold`` that keeps every character in place (same length), so offsets found in it hold in ``text``."""
+    out = []
+    for ch in text:
+        low = ch.lower()
+        if len(low) != 1:
+            low = ch
+        base = unicodedata.normalize("NFKD", low)[:1] or low
+        out.append("'" if base in "’ʼ‘´`" else base)
+    return "".join(out)

@@ -1,0 +1,316 @@
+"""Entities: a document's text and its spaCy ``Doc`` -> organisations, people with roles, places.
+
+Organisations come first from the gazetteer (the entity ruler's matches carry a canonical id), then
+from rules for bodies named after a place ("Ville de Nantes", "DREETS Grand Est", "Brest Métropole")
+and for venues ("maison de quartier Beaujardin"), last from the statistical NER when the name has the
+shape of an organisation (``data/organisation_patterns.toml``); those have ``id`` null.
+People are the NER's persons that pass the filters of ``data/roles.toml`` (never a title, an
+organisation, a place or a field label), with the role read from the sentence around the name:
+"X, directrice de Y, …" and "la présidente de Y, X". Places are every geographic name of the text,
+normalised against the COG place index (``pipeline.places``), offline.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .gazetteer import load_gazetteer
+from .models import Mention, Organisation, Person, Place
+from .places import load_places
+from .text import fold
+
+LOGGER = logging.getLogger(__name__)
+
+# A role read after a name stops after this many characters.
+MAX_ROLE_CHARS = 220
+# How far before a place a "Ville de" / "DREETS" head is looked for.
+HEAD_WINDOW = 45
+_LINK = r"(?:de la |de l'|des |du |de |d'|)"
+
+
+def _data(name: str) -> dict:
+    return tomllib.loads(resources.files("pipeline.data").joinpath(name).read_text("utf-8"))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    role_heads: frozenset[str]
+    role_prefixes: tuple[str, ...]
+    not_person_words: frozenset[str]
+    posts: dict[str, str]
+    place_head: re.Pattern
+    place_suffixed_ids: frozenset[str]
+    place_tail: re.Pattern
+    venue: re.Pattern
+    org_words: frozenset[str]
+    org_before: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    roles = _data("roles.toml")
+    orgs = _data("organisation_patterns.toml")
+    alternation = lambda words: "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # noqa: E731
+    capitalised = r"[A-ZÉÈÊÀÂÎÔÛÇ][\w'’-]*"
+    return Lexicon(
+        role_heads=frozenset(fold(w) for w in roles["role_heads"]),
+        role_prefixes=tuple(roles["role_prefixes"]),
+        not_person_words=frozenset(fold(w) for w in roles["not_person_words"]),
+        posts={fold(k): v for k, v in roles["posts"].items()},
+        place_head=re.compile(rf"(?<!politique de la )\b(?i:{alternation(orgs['place_heads'])})\s+{_LINK}$"),
+        place_suffixed_ids=frozenset(orgs["place_suffixed_ids"]),
+        place_tail=re.compile(rf"^[ -]({alternation(orgs['place_tails'])})\b"),
+        venue=re.compile(
+            rf"\b(?i:{alternation(orgs['venue_heads'])})((?:\s+(?:de la |de l'|des |du |de |d')?{capitalised})+)"
+        ),
+        org_words=frozenset(orgs["org_words"]),
+        org_before=re.compile(rf"\b(?i:{alternation(orgs['org_before'])})\s+({capitalised}(?:\s+{capitalised})*)"),
+    )
+
+
+@dataclass
+class _Org:
+    start: int
+    end: int
+    id: str | None
+    name: str
+    acronym: str | None
+    rule: str
+
+
+# --- places --------------------------------------------------------------------------------------
+
+
+def find_places(text: str, person_spans: list[tuple[int, int]] = ()) -> list[tuple[int, int, object]]:
+    """(start, end, places.Place) for every place name of ``text`` outside people's names."""
+    found = []
+    for start, end, place in load_places().find_in_text(text):
+        if any(s <= start < e or s < end <= e for s, e in person_spans):
+            continue
+        found.append((start, end, place))
+    return found
+
+
+def _place_kind(kind: str) -> str:
+    return kind if kind in ("commune", "département", "région", "country") else "territory"
+
+
+def places_entities(text: str, found: list[tuple[int, int, object]], org_spans: list[_Org]) -> list[Place]:
+    merged: dict[str, Place] = {}
+    for start, end, place in found:
+        if any(o.start <= start and end <= o.end and (end < o.end or place.kind == "country") for o in org_spans):
+            continue  # "France" in "France Urbaine", "L'Union" in "l'Union régionale Habitat"; not "Sciences Po Lille"
+        mention = Mention(text=text[start:end], span=(start, end))
+        if place.name in merged:
+            merged[place.name].mentions.append(mention)
+            continue
+        merged[place.name] = Place(
+            name=place.name, kind=_place_kind(place.kind), insee=place.insee, region=place.region,
+            mentions=[mention], rule="places:cog",
+        )
+    return list(merged.values())
+
+
+# --- organisations -------------------------------------------------------------------------------
+
+
+def _strip_article(name: str) -> str:
+    return re.sub(r"^(?:la|le|les|l')\s*", "", name, flags=re.I).strip(" ,.;:")
+
+
+def find_organisations(text: str, doc, places: list[tuple[int, int, object]]) -> list[_Org]:
+    gazetteer = load_gazetteer()
+    lex = lexicon()
+    found: list[_Org] = []
+    for ent in doc.ents:
+        if ent.label_ == "ORG" and ent.ent_id_ and (org := gazetteer.get(ent.ent_id_)) and org.kind != "programme":
+            found.append(_Org(ent.start_char, ent.end_char, org.id, org.name, org.acronym, "gazetteer"))
+    # bodies named after a place: "Ville de Nantes", "DREETS Grand Est", "Brest Métropole"
+    for start, end, place in places:
+        before = text[max(0, start - HEAD_WINDOW) : start]
+        if m := lex.place_head.search(before):
+            head_start = start - len(before) + m.start()
+            name = text[head_start:end]
+            found.append(_Org(head_start, end, None, name[:1].upper() + name[1:], None, "rule:place-body"))
+        if m := lex.place_tail.match(text[end : end + 20]):
+            found.append(_Org(start, end + m.end(), None, text[start : end + m.end()], None, "rule:place-body"))
+    for org in [o for o in found if o.id in lex.place_suffixed_ids]:
+        for start, end, place in places:
+            gap = text[org.end : start]
+            if start >= org.end and re.fullmatch(rf"\s+{_LINK}", gap):
+                found.append(_Org(org.start, end, org.id, text[org.start : end], org.acronym, "gazetteer+place"))
+                break
+    for m in lex.venue.finditer(text):
+        found.append(_Org(m.start(), m.end(), None, text[m.start() : m.end()], None, "rule:venue"))
+    for m in lex.org_before.finditer(text):
+        found.append(_Org(m.start(), m.end(), None, _strip_article(text[m.start() : m.end()]), None, "rule:org-context"))
+    taken = [(o.start, o.end) for o in found]
+    for ent in doc.ents:
+        if ent.ent_id_ or ent.label_ not in ("ORG", "MISC", "LOC"):
+            continue
+        if any(s < ent.end_char and ent.start_char < e for s, e in taken):
+            continue
+        name = _strip_article(ent.text.split("\n")[0])
+        words = re.split(r"[\s-]+", name)
+        if len(words) < 2 or not any(w in lex.org_words for w in words) or not name[:1].isupper() or _role_head(name):
+            continue
+        if load_places().lookup(name):
+            continue
+        found.append(_Org(ent.start_char, ent.start_char + len(ent.text.split("\n")[0]), None, name, None, "model:ner"))
+    return _resolve_overlaps(found)
+
+
+def _resolve_overlaps(found: list[_Org]) -> list[_Org]:
+    """Longest mention first; a gazetteer id inside a longer rule mention is kept on it."""
+    chosen: list[_Org] = []
+    for org in sorted(found, key=lambda o: (-(o.end - o.start), o.start)):
+        if any(c.start < org.end and org.start < c.end for c in chosen):
+            continue
+        chosen.append(org)
+    return sorted(chosen, key=lambda o: o.start)
+
+
+def organisations_entities(text: str, found: list[_Org]) -> list[Organisation]:
+    merged: dict[str, Organisation] = {}
+    for org in found:
+        key = org.id or fold(org.name)
+        mention = Mention(text=text[org.start : org.end], span=(org.start, org.end))
+        if key in merged:
+            merged[key].mentions.append(mention)
+            continue
+        gaz = load_gazetteer().get(org.id) if org.id else None
+        name = org.name if org.rule == "gazetteer+place" or gaz is None else gaz.name
+        merged[key] = Organisation(id=org.id, name=name, acronym=org.acronym, mentions=[mention], rule=org.rule)
+    return list(merged.values())
+
+
+# --- people ----------------------------------------------------------------------------------------
+
+
+_NAME_DASH = re.compile(r"\s*-\s*")
+_FIRST_LAST = re.compile(r"\b([A-ZÉÈ][a-zéèëêïîôöüç]+(?:-[A-ZÉÈ][a-zéèëêïîôöüç]+)?)\s+([A-ZÉÈ]{2,}(?:[- ][A-ZÉÈ]{2,})?)\b")
+_FIRST_NAME_BEFORE = re.compile(r"\b[A-ZÉÈ][a-zéèëêïîôöüç]+\s*-\s*$")
+_ROLE_STOP = re.compile(r"\s+(?:qui|a|ont|avait|avaient|est|sont|était|étaient|sera|seront|s'est|se sont|ainsi que|avec|pour|lors)\b.*$", re.S)
+
+
+def _person_name(raw: str) -> str:
+    name = raw.split("\n")[0].strip(" ,.;:()«»\"")
+    return _NAME_DASH.sub("-", name)
+
+
+def _looks_like_name(name: str) -> bool:
+    lex = lexicon()
+    words = name.split()
+    if len(words) < 2 or len(words) > 5 or any(ch.isdigit() or ch in "@/" for ch in name):
+        return False
+    if any(fold(w) in lex.not_person_words for w in words):
+        return False
+    if not all(w[:1].isupper() for w in words if fold(w) not in ("de", "du", "le", "la", "d'")):
+        return False
+    return not re.fullmatch(r"(?:[A-Z]\.?\s*)+[A-Z]+", name)  # "A. KEITA", initials only
+
+
+def _role_head(segment: str) -> bool:
+    lex = lexicon()
+    words = fold(segment).split()
+    while words and words[0] in lex.role_prefixes:
+        words = words[1:]
+    if not words:
+        return False
+    first = re.split(r"[.·(]", words[0])[0]
+    two = f"{first} {words[1]}" if len(words) > 1 else first
+    return first in lex.role_heads or two in lex.role_heads
+
+
+def _role_after(text: str, end: int, sentence_end: int) -> tuple[str | None, int]:
+    """'X, directrice de Y, Co-vice-présidente de Z, a dit' -> ('directrice de Y, Co-vice-présidente de Z', end)."""
+    rest = text[end:sentence_end]
+    if rest.startswith(" ("):
+        inside = rest[2 : rest.find(")")] if ")" in rest else ""
+        return (inside.strip(), end + 2 + len(inside)) if inside and _role_head(inside) else (None, end)
+    if not rest.startswith(","):
+        return None, end
+    parts: list[str] = []
+    position = end + 1
+    for segment in rest[1:].split(","):
+        clean = _ROLE_STOP.sub("", segment).strip()
+        if not clean or (not parts and not _role_head(clean)) or (parts and not _role_head(clean) and not clean[:1].isupper()):
+            break
+        if parts and not _role_head(clean):
+            break
+        parts.append(clean)
+        position += len(segment) + 1
+        if clean != segment.strip() or sum(map(len, parts)) > MAX_ROLE_CHARS:
+            break
+    role = ", ".join(parts).rstrip(" .;:") or None
+    return role, position
+
+
+_BEFORE_ROLE = re.compile(r"(?:^|[,;:(–—]\s*|\bet\s+|\bpar\s+|\bde\s+)((?:la|le|l'|sa|son|leur|notre)\s+[^,;:()]{3,120}?),\s*$")
+
+
+def _role_before(text: str, start: int, sentence_start: int) -> str | None:
+    """'la présidente de RésoVilles, X' -> 'présidente de RésoVilles'."""
+    before = text[sentence_start:start]
+    m = _BEFORE_ROLE.search(before)
+    if m and _role_head(m.group(1)):
+        return _strip_article(m.group(1))
+    return None
+
+
+def _role_organisation(role: str, role_span: tuple[int, int], orgs: list[_Org]) -> tuple[str | None, str | None]:
+    inside = [o for o in orgs if role_span[0] <= o.start and o.end <= role_span[1]]
+    if inside:
+        org = inside[0]
+        return (org.acronym or org.name), org.id
+    folded = fold(role)
+    for post, org_id in lexicon().posts.items():
+        if folded.startswith(post) and (org := load_gazetteer().get(org_id)):
+            return (org.acronym or org.name), org.id
+    return None, None
+
+
+def find_people(text: str, doc, orgs: list[_Org]) -> list[Person]:
+    candidates: list[tuple[int, int]] = []
+    for ent in doc.ents:
+        if ent.label_ == "PER":
+            candidates.append((ent.start_char, ent.start_char + len(ent.text.split("\n")[0])))
+    for m in _FIRST_LAST.finditer(text):
+        if not any(s <= m.start() < e for s, e in candidates):
+            candidates.append((m.start(), m.end()))
+    sentences = [(s.start_char, s.end_char) for s in doc.sents]
+    gazetteer = load_gazetteer()
+    people: dict[str, Person] = {}
+    for start, end in sorted(candidates):
+        if m := _FIRST_NAME_BEFORE.search(text, max(0, start - 30), start):
+            start = m.start()  # "François - Antoine Mariani": the model starts at "Antoine"
+        name = _person_name(text[start:end])
+        if not _looks_like_name(name) or any(o.start < end and start < o.end for o in orgs):
+            continue
+        if gazetteer.lookup(name) or load_places().lookup(name):
+            continue
+        sent_start, sent_end = next(((s, e) for s, e in sentences if s <= start < e), (start, len(text)))
+        role_after, role_end = _role_after(text, end, sent_end)
+        role_before = _role_before(text, start, sent_start)
+        role = ", ".join(r for r in (role_before, role_after) if r) or None
+        organisation = organisation_id = None
+        if role:
+            span = (start - len(role_before) - 4 if role_before else end, role_end)
+            organisation, organisation_id = _role_organisation(role, span, orgs)
+        key = fold(name)
+        mention = Mention(text=text[start:end], span=(start, end))
+        if key in people:
+            person = people[key]
+            person.mentions.append(mention)
+            if person.role is None and role:
+                person.role, person.organisation, person.organisation_id = role, organisation, organisation_id
+            continue
+        people[key] = Person(
+            name=name, role=role, organisation=organisation, organisation_id=organisation_id, mentions=[mention],
+        )
+    return list(people.values())

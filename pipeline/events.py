@@ -1,0 +1,403 @@
+"""Events: a document, its sentences, dates and entities -> the events the page reports or announces.
+
+An event is a day-precise date (or range) standing in a sentence, a line or the title that names an
+event ("rencontre nationale", "webinaire", "assemblée générale"…) or says one happened ("se sont
+retrouvés", "aura lieu"…), and that is not the date of something else (a law, a deadline, a founding:
+``data/events.toml``). Dates repeated inside an event's range join that event; a range that only spans
+other events (a cycle's "du 10 avril au 28 mai") is not one itself. Each event then takes, from its own
+sentence and line first and from the whole page when the page has one event: its city (a commune of
+the place index, "à Nantes"), or ``online``; its organisers ("à l'invitation de", "co-organisée avec",
+"X organise"…, else the centre that publishes the page); participants ("80 professionnel.e.s", "une
+centaine"); formats, topics, kind and edition. Every field says where it came from in ``evidence``.
+Sidebars, footers and photo credits never reach this stage: ``clean`` keeps them out of the text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from .entities import _Org
+from .gazetteer import load_gazetteer
+from .models import DateEntity, Event, Evidence, Location, OrganisationRef, Participants
+from .text import fold, fold_chars
+
+LOGGER = logging.getLogger(__name__)
+
+# A line this short holding a date is a listing's date line: the event is named on the lines around it.
+DATE_LINE_CHARS = 60
+# Lines after a listing's date line searched for the event's name and trigger.
+LISTING_LINES_AFTER = 3
+# How far before a date a "circulaire du", "avant le" … is looked for.
+CONTEXT_CHARS = 40
+# Organisations named within this many characters after "organisée par" / "en partenariat avec" count.
+ORGANISER_WINDOW = 160
+# An organisation's verb ("X organise", "X, le centre de …, les accueillait") within this many characters.
+SUBJECT_WINDOW = 90
+# An event name read from a sentence keeps at most this many words.
+NAME_WORDS = 12
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict:
+    data = tomllib.loads(resources.files("pipeline.data").joinpath("events.toml").read_text("utf-8"))
+    alternation = lambda words: "|".join(re.escape(fold(w)) for w in sorted(words, key=len, reverse=True))  # noqa: E731
+    data["_kind_re"] = re.compile(rf"(?<![\w-])({alternation(data['kinds'])})(?![\w-])")
+    data["_format_re"] = re.compile(rf"(?<![\w-])({alternation(data['formats'])})(?![\w-])")
+    data["_topic_re"] = re.compile(rf"(?<![\w-])({alternation(data['topics'])})(?![\w-])")
+    data["_before_re"] = re.compile(rf"({alternation(data['organisers']['before'])})\s*$")
+    data["_before_any"] = re.compile(rf"(?<![\w-])({alternation(data['organisers']['before'])})(?![\w-])")
+    data["_after_re"] = re.compile(rf"^[^.;:!?]*?(?<![\w-])({alternation(data['organisers']['after'])})(?![\w-])")
+    data["_not_event_re"] = re.compile(rf"(?<![\w-])({alternation(data['context']['not_event_before'])})(?![\w-])")
+    data["_online_re"] = re.compile(rf"(?<![\w-])({alternation(data['context']['online'])})(?![\w-])")
+    data["_verbs"] = [fold(v) for v in data["verbs"]["event"]]
+    words = data["participants"]["words"]
+    data["_participants_re"] = re.compile(
+        rf"(?:(?:plus de|près de|environ|quelque|pas moins de|au moins)\s+)?"
+        rf"(?P<count>\d{{1,3}}(?:[  ]\d{{3}})*|{alternation(words)})\s+(?:de\s+|d')?"
+        rf"(?P<unit>(?:{alternation(data['participants']['units'])})[\w.·()-]*)"
+    )
+    ordinals = data["editions"]["words"]
+    data["_edition_re"] = re.compile(
+        rf"(?<![\w-])(?:(?P<num>\d{{1,2}})\s*(?:e|è|ème|eme|ᵉ|re|ère|er)|(?P<word>{alternation(ordinals)}))(?![\w])"
+    )
+    return data
+
+
+@dataclass
+class _Candidate:
+    date: DateEntity
+    where: str  # "text" | "title"
+    sentence: tuple[int, int]
+    line: tuple[int, int]
+    trigger: tuple[str, str] | None = None  # (kind, words)
+    others: list[DateEntity] = field(default_factory=list)
+
+
+def _bounds(spans: list[tuple[int, int]], position: int, default: tuple[int, int]) -> tuple[int, int]:
+    return next(((s, e) for s, e in spans if s <= position < e), default)
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for line in text.split("\n"):
+        out.append((start, start + len(line)))
+        start += len(line) + 1
+    return out
+
+
+def _trigger(folded: str) -> tuple[str, str] | None:
+    v = vocabulary()
+    matches = list(v["_kind_re"].finditer(folded))
+    if matches:
+        best = max(matches, key=lambda m: len(m.group(1)))
+        kinds = {fold(k): kind for k, kind in v["kinds"].items()}
+        return kinds[best.group(1)], best.group(1)
+    for verb in v["_verbs"]:
+        if verb in folded:
+            return ("rencontre", verb)
+    return None
+
+
+def _not_an_event(text: str, date: DateEntity, sentence_start: int) -> bool:
+    before = fold(text[max(sentence_start, date.span[0] - CONTEXT_CHARS) : date.span[0]])
+    return bool(vocabulary()["_not_event_re"].search(before))
+
+
+def _candidates(text: str, title: str, dates: list[DateEntity], title_dates: list[DateEntity], sentences, lines) -> list[_Candidate]:
+    found = []
+    for date in dates:
+        if date.precision != "day":
+            continue
+        sentence = _bounds(sentences, date.span[0], (date.span[0], date.span[1]))
+        line = _bounds(lines, date.span[0], sentence)
+        if _not_an_event(text, date, sentence[0]):
+            continue
+        trigger = _trigger(fold(text[sentence[0] : sentence[1]])) or _trigger(fold(text[line[0] : line[1]]))
+        if trigger is None and line[1] - line[0] <= DATE_LINE_CHARS:
+            index = lines.index(line)
+            around = lines[max(0, index - 1) : index + 1 + LISTING_LINES_AFTER]
+            trigger = _trigger(fold(" ".join(text[s:e] for s, e in around)))
+        if trigger is None and len(dates) and fold(title) and _trigger(fold(title)) and _only_event_day(dates, date):
+            trigger = _trigger(fold(title))
+        if trigger:
+            found.append(_Candidate(date, "text", sentence, line, trigger))
+    title_trigger = _trigger(fold(title)) if title else None
+    for date in title_dates:
+        if date.precision == "day" and title_trigger:
+            found.append(_Candidate(date, "title", (0, 0), (0, 0), title_trigger))
+    return found
+
+
+def _only_event_day(dates: list[DateEntity], date: DateEntity) -> bool:
+    """True when ``date`` is the page's one day-precise date (the title then says what happened)."""
+    days = {(d.start, d.end) for d in dates if d.precision == "day"}
+    return days == {(date.start, date.end)}
+
+
+def _group(candidates: list[_Candidate], text: str) -> list[_Candidate]:
+    """One candidate per event: same dates merged, days inside a range joined to it, umbrella ranges
+    over several events dropped, and 'les 28-29 janvier et 22-23 février' read as one event."""
+    candidates = sorted(candidates, key=lambda c: (c.where != "text", c.date.span[0]))
+    merged: list[_Candidate] = []
+    for cand in candidates:
+        previous = merged[-1] if merged else None
+        if (
+            previous and cand.where == "text" and previous.where == "text" and previous.line == cand.line
+            and re.fullmatch(r"\s*(?:et|,)\s*", text[previous.date.span[1] : cand.date.span[0]])
+            and previous.date.start != previous.date.end and cand.date.start != cand.date.end
+        ):
+            previous.date = previous.date.model_copy(update={"end": max(previous.date.end, cand.date.end), "span": (previous.date.span[0], cand.date.span[1]), "text": text[previous.date.span[0] : cand.date.span[1]]})
+            continue
+        merged.append(cand)
+    events: list[_Candidate] = []
+    distinct = {(c.date.start, c.date.end) for c in merged}
+    umbrella = {
+        key for key in distinct if key[0] != key[1]
+        and sum(1 for other in distinct if other != key and key[0] <= other[0] and other[1] <= key[1]) >= 2
+    }
+    for cand in merged:
+        key = (cand.date.start, cand.date.end)
+        if key in umbrella:
+            continue
+        home = next((e for e in events if (e.date.start, e.date.end) == key), None)
+        home = home or next(
+            (e for e in events if e.date.start != e.date.end and e.date.start <= key[0] and key[1] <= e.date.end), None
+        )
+        if home is None:
+            inner = [e for e in events if key[0] != key[1] and key[0] <= e.date.start and e.date.end <= key[1]]
+            if inner:  # a range seen after a day inside it: the range is the event
+                for e in inner:
+                    events.remove(e)
+                cand.others.extend(e.date for e in inner)
+            events.append(cand)
+        else:
+            home.others.append(cand.date)
+    return sorted(events, key=lambda e: (e.where != "text", e.date.span[0]))
+
+
+# --- fields --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    text: str
+    title: str
+    orgs: list[_Org]
+    places: list[tuple[int, int, object]]
+    publisher: object | None
+    single: bool
+
+
+def _windows(ctx: _Context, cand: _Candidate) -> list[tuple[int, int]]:
+    """Where an event's details are read, nearest first: its sentence, its line (and a listing item's
+    next lines), then the whole page when the page has one event."""
+    windows = []
+    if cand.where == "text":
+        windows.append(cand.sentence)
+        windows.append(cand.line)
+        lines = _lines(ctx.text)
+        if cand.line[1] - cand.line[0] <= DATE_LINE_CHARS and cand.line in lines:
+            index = lines.index(cand.line)
+            windows.append((cand.line[0], lines[min(len(lines) - 1, index + LISTING_LINES_AFTER)][1]))
+    if ctx.single or cand.where == "title":
+        windows.append((0, len(ctx.text)))
+    return windows
+
+
+def _city(ctx: _Context, cand: _Candidate, online: bool) -> tuple[Location | None, Evidence | None]:
+    if online:
+        return None, None
+    searches = [(s, e, "text") for s, e in _windows(ctx, cand)[:3]]
+    if cand.where == "title" or ctx.single:
+        searches.insert(len(searches), (0, len(ctx.title), "title"))
+    for start, end, where in searches:
+        if where == "title":
+            from .places import load_places
+
+            found = [(s, e, p) for s, e, p in load_places().find_in_text(ctx.title) if p.kind == "commune"]
+            source_text = ctx.title
+        else:
+            found = [(s, e, p) for s, e, p in ctx.places if start <= s and e <= end and p.kind == "commune"]
+            source_text = ctx.text
+        if not found:
+            continue
+        preferred = [f for f in found if re.search(r"(?:\bà|\bau|\bsur|\bdans|\(|–)\s*(?:la\s+|l')?$", source_text[max(0, f[0] - 6) : f[0]])]
+        s, e, place = (preferred or found)[0]
+        evidence = Evidence(rule=f"places:{where}", text=source_text[s:e], span=(s, e) if where == "text" else None)
+        return Location(city=place.name, insee=place.insee, region=place.region), evidence
+    return None, None
+
+
+def _organisers(ctx: _Context, cand: _Candidate) -> tuple[list[OrganisationRef], Evidence | None]:
+    v = vocabulary()
+    text = ctx.text
+    for start, end in _windows(ctx, cand) + ([(0, len(ctx.text))] if cand.where == "title" else []):
+        found: list[_Org] = []
+        evidence_spans = []
+        folded = fold_chars(text[start:end])
+        for m in v["_before_any"].finditer(folded):
+            phrase_end = start + m.end()
+            stop = re.search(r"[.;!?]|\s(?:pour|autour|sur|afin|qui|dont|avec le soutien)\s", text[phrase_end : phrase_end + ORGANISER_WINDOW])
+            window_end = phrase_end + (stop.start() if stop else ORGANISER_WINDOW)
+            picked = [o for o in ctx.orgs if phrase_end <= o.start < window_end and o.rule != "rule:venue"]
+            found.extend(picked)
+            if picked:
+                evidence_spans.append((start + m.start(), window_end))
+        for org in ctx.orgs:
+            if start <= org.start < end and org.rule != "rule:venue":
+                after = fold_chars(text[org.end : min(end, org.end + SUBJECT_WINDOW)])
+                if (m := v["_after_re"].match(after)) and not any(o.start > org.end and o.start < org.end + m.start(1) for o in ctx.orgs):
+                    found.append(org)
+                    evidence_spans.append((org.start, org.end + m.end()))
+        if found:
+            refs, seen = [], set()
+            for org in sorted(found, key=lambda o: o.start):
+                ref = OrganisationRef(id=org.id, name=org.name if not org.id else _canonical(org))
+                key = ref.id or fold(ref.name)
+                if key not in seen:
+                    seen.add(key)
+                    refs.append(ref)
+            s, e = min(evidence_spans)[0], max(evidence_spans, key=lambda x: x[1])[1]
+            return refs, Evidence(rule="organiser-phrase", text=text[s:e], span=(s, e))
+    if ctx.publisher is not None:
+        return [OrganisationRef(id=ctx.publisher.id, name=ctx.publisher.acronym or ctx.publisher.name)], Evidence(rule="publisher")
+    return [], None
+
+
+def _canonical(org: _Org) -> str:
+    gaz = load_gazetteer().get(org.id)
+    if org.name and gaz and org.name != gaz.name:
+        return org.name  # "DREETS Grand Est": the body with its place
+    return (gaz.acronym or gaz.name) if gaz else org.name
+
+
+def _participants(ctx: _Context, cand: _Candidate) -> tuple[Participants | None, Evidence | None]:
+    v = vocabulary()
+    words = {fold(k): n for k, n in v["participants"]["words"].items()}
+    for start, end in _windows(ctx, cand):
+        folded = fold_chars(ctx.text[start:end])
+        for m in v["_participants_re"].finditer(folded):
+            raw = m.group("count")
+            count = words.get(raw) or int(re.sub(r"\D", "", raw))
+            if count < 2:
+                continue
+            unit = re.split(r"[.·(]", ctx.text[start + m.start("unit") : start + m.end("unit")])[0]
+            span = (start + m.start(), start + m.end())
+            return Participants(count=count, unit=unit), Evidence(rule="participants", text=ctx.text[span[0] : span[1]], span=span)
+    return None, None
+
+
+def _lexicon(ctx: _Context, cand: _Candidate, pattern: re.Pattern, table: dict) -> list[str]:
+    mapping = {fold(k): value for k, value in table.items()}
+    windows = _windows(ctx, cand)
+    start, end = windows[-1]
+    found = [mapping[m.group(1)] for m in pattern.finditer(fold(ctx.text[start:end]))]
+    return list(dict.fromkeys(found))
+
+
+def _edition(words: str) -> tuple[int | None, str | None]:
+    v = vocabulary()
+    kinds = v["_kind_re"]
+    for m in v["_edition_re"].finditer(words):
+        after = words[m.end() : m.end() + 40]
+        if kinds.match(after.lstrip()) or re.match(r"\s*(?:édition|edition)", after):
+            value = int(m.group("num")) if m.group("num") else v["editions"]["words"].get(m.group("word"))
+            return value, words[m.start() : m.end()]
+    return None, None
+
+
+def _name(ctx: _Context, cand: _Candidate) -> str:
+    if ctx.single and ctx.title:
+        return ctx.title
+    if cand.where == "title":
+        return ctx.title
+    line = ctx.text[cand.line[0] : cand.line[1]]
+    if len(line) <= DATE_LINE_CHARS:
+        lines = _lines(ctx.text)
+        index = lines.index(cand.line) if cand.line in lines else 0
+        following = [ctx.text[s:e].strip(" –-") for s, e in lines[index + 1 : index + 1 + 2]]
+        return " – ".join(x for x in following if x) or line
+    sentence = ctx.text[cand.sentence[0] : cand.sentence[1]]
+    kind_words = cand.trigger[1] if cand.trigger else ""
+    position = fold_chars(sentence).find(kind_words) if kind_words else -1
+    if position < 0:
+        return ctx.title or sentence[:80]
+    words = re.split(r"(?<=[,.;:!?])\s|\s", sentence[position:])
+    name = " ".join(words[:NAME_WORDS])
+    return re.split(r"[,.;:!?](?:\s|$)", name)[0].strip()
+
+
+def build_event(ctx: _Context, cand: _Candidate, anchor_published: str | None) -> Event:
+    text = ctx.text
+    date = cand.date
+    windows = _windows(ctx, cand)
+    near_start, near_end = windows[1] if len(windows) > 1 else windows[0]
+    source = ctx.title if cand.where == "title" else text[near_start:near_end]
+    evidence: dict[str, Evidence] = {
+        "dates": Evidence(rule=date.rule, text=date.text, span=date.span if cand.where == "text" else None),
+    }
+    if cand.trigger:
+        evidence["kind"] = Evidence(rule="event-vocabulary", text=cand.trigger[1])
+    online_match = vocabulary()["_online_re"].search(fold(source))
+    online = bool(online_match) or (cand.trigger and cand.trigger[0] == "webinaire")
+    if online:
+        evidence["online"] = Evidence(rule="online-vocabulary", text=online_match.group(1) if online_match else cand.trigger[1])
+    location, city_evidence = _city(ctx, cand, online)
+    if city_evidence:
+        evidence["location"] = city_evidence
+    organisers, org_evidence = _organisers(ctx, cand)
+    if org_evidence:
+        evidence["organisers"] = org_evidence
+    participants, participants_evidence = _participants(ctx, cand)
+    if participants_evidence:
+        evidence["participants"] = participants_evidence
+    edition, edition_text = _edition(fold(source)) if cand.where == "text" else (None, None)
+    if edition is None:
+        edition, edition_text = _edition(fold(ctx.title))
+    if edition is not None:
+        evidence["edition"] = Evidence(rule="edition", text=edition_text)
+    status = None
+    if anchor_published:
+        status = "announced" if date.start > anchor_published else "past"
+    return Event(
+        name=_name(ctx, cand),
+        kind=cand.trigger[0] if cand.trigger else None,
+        edition=edition,
+        start_date=date.start,
+        end_date=date.end,
+        start_time=date.time,
+        end_time=date.end_time,
+        location=location,
+        online=bool(online),
+        organisers=organisers,
+        participants=participants,
+        formats=_lexicon(ctx, cand, vocabulary()["_format_re"], vocabulary()["formats"]),
+        topics=_lexicon(ctx, cand, vocabulary()["_topic_re"], vocabulary()["topics"]),
+        status=status,
+        evidence=evidence,
+    )
+
+
+def extract_events(
+    text: str,
+    title: str | None,
+    sentences: list[tuple[int, int]],
+    dates: list[DateEntity],
+    title_dates: list[DateEntity],
+    orgs: list[_Org],
+    places: list[tuple[int, int, object]],
+    publisher_id: str | None,
+    published: str | None,
+) -> list[Event]:
+    """The page's events, in the order the page gives them."""
+    title = title or ""
+    lines = _lines(text)
+    candidates = _group(_candidates(text, title, dates, title_dates, sentences, lines), text)
+    publisher = load_gazetteer().get(publisher_id) if publisher_id else None
+    ctx = _Context(text=text, title=title, orgs=orgs, places=places, publisher=publisher, single=len(candidates) == 1)
+    return [build_event(ctx, cand, published) for cand in candidates]
