@@ -72,6 +72,7 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
                         rf"\s+au\s+(?:{g('wd2', wday)}\s+)?{g('d2', day)}\s+{g('m2', month)}(?:\s+{g('y2', year)})?(?:\s+{g('rel', rel)})?"),
         ("range-list", rf"\b(?:{g('wd1', wday)}\s+)?{g('d1', day)}(?:\s*,\s*(?:{wday}\s+)?{day})*\s+(?:et|&)\s+(?:{g('wd2', wday)}\s+)?"
                        rf"{g('d2', day)}\s+{g('m2', month)}(?:\s+{g('y2', year)})?(?:\s+{g('rel', rel)})?"),
+        ("range-dash-pair", rf"\b{g('d1', day)}\s*[-–]\s*{day}\s+(?:et|&)\s+{day}\s*[-–]\s*{g('d2', day)}\s+{g('m2', month)}(?:\s+{g('y2', year)})?"),
         ("range-dash", rf"\b(?:{g('wd1', wday)}\s+)?{g('d1', day)}(?:\s+{g('m1', month)})?(?:\s+{g('y1', year)})?\s*[-–—]\s*"
                        rf"(?:{g('wd2', wday)}\s+)?{g('d2', day)}\s+{g('m2', month)}(?:\s+{g('y2', year)})?"),
         ("day", rf"\b(?:{g('wd2', wday)}\s+)?{g('d2', day)}\s+{g('m2', month)}(?:\s+{g('y2', year)})?(?:\s+{g('rel', rel)})?"),

@@ -62,7 +62,9 @@ def lexicon() -> Lexicon:
         role_prefixes=tuple(roles["role_prefixes"]),
         not_person_words=frozenset(fold(w) for w in roles["not_person_words"]),
         posts={fold(k): v for k, v in roles["posts"].items()},
-        place_head=re.compile(rf"(?<!politique de la )\b(?i:{alternation(orgs['place_heads'])})\s+{_LINK}$"),
+        place_head=re.compile(
+            rf"(?<!politique de la )\b(?:{alternation(orgs['place_heads'])}|(?i:{alternation(orgs['place_heads_any_case'])}))\s+{_LINK}$"
+        ),
         place_suffixed_ids=frozenset(orgs["place_suffixed_ids"]),
         place_tail=re.compile(rf"^[ -]({alternation(orgs['place_tails'])})\b"),
         venue=re.compile(
@@ -100,11 +102,26 @@ def _place_kind(kind: str) -> str:
     return kind if kind in ("commune", "département", "région", "country") else "territory"
 
 
-def places_entities(text: str, found: list[tuple[int, int, object]], org_spans: list[_Org]) -> list[Place]:
+def keep_places(found: list[tuple[int, int, object]], orgs: list[_Org], people: list[Person]) -> list[tuple[int, int, object]]:
+    """Places that are not part of a person's name nor the first word of an organisation's name ("L'Union"
+    in "l'Union régionale Habitat"), and no country inside an organisation's name ("BPI France"); a place
+    inside or at the end of a name stays ("Brest Métropole", "Centre de ressources Bretagne - Pays de
+    Loire", "Sciences Po Saint-Germain-en-Laye")."""
+    spans = [m.span for p in people for m in p.mentions]
+    kept = []
+    for start, end, place in found:
+        if any(s < end and start < e for s, e in spans):
+            continue
+        inside = [o for o in orgs if o.start < end and start < o.end and o.rule != "rule:place-body"]
+        if inside and (place.kind == "country" or any(start <= o.start for o in inside)):
+            continue
+        kept.append((start, end, place))
+    return kept
+
+
+def places_entities(text: str, found: list[tuple[int, int, object]]) -> list[Place]:
     merged: dict[str, Place] = {}
     for start, end, place in found:
-        if any(o.start <= start and end <= o.end and (end < o.end or place.kind == "country") for o in org_spans):
-            continue  # "France" in "France Urbaine", "L'Union" in "l'Union régionale Habitat"; not "Sciences Po Lille"
         mention = Mention(text=text[start:end], span=(start, end))
         if place.name in merged:
             merged[place.name].mentions.append(mention)
@@ -193,6 +210,7 @@ def organisations_entities(text: str, found: list[_Org]) -> list[Organisation]:
 
 
 _NAME_DASH = re.compile(r"\s*-\s*")
+_FUNCTION_WORDS = frozenset(["les", "des", "le", "la", "aux", "nos", "vos", "leurs", "ces", "pour", "avec", "dans", "sur", "par", "en", "et", "un", "une", "du", "au", "tous", "toutes", "entre", "chez", "sans", "selon"])
 _FIRST_LAST = re.compile(r"\b([A-ZÉÈ][a-zéèëêïîôöüç]+(?:-[A-ZÉÈ][a-zéèëêïîôöüç]+)?)\s+([A-ZÉÈ]{2,}(?:[- ][A-ZÉÈ]{2,})?)\b")
 _FIRST_NAME_BEFORE = re.compile(r"\b[A-ZÉÈ][a-zéèëêïîôöüç]+\s*-\s*$")
 _ROLE_STOP = re.compile(r"\s+(?:qui|a|ont|avait|avaient|est|sont|était|étaient|sera|seront|s'est|se sont|ainsi que|avec|pour|lors)\b.*$", re.S)
@@ -281,6 +299,8 @@ def find_people(text: str, doc, orgs: list[_Org]) -> list[Person]:
         if ent.label_ == "PER":
             candidates.append((ent.start_char, ent.start_char + len(ent.text.split("\n")[0])))
     for m in _FIRST_LAST.finditer(text):
+        if fold(m.group(1)) in _FUNCTION_WORDS:
+            continue
         if not any(s <= m.start() < e for s, e in candidates):
             candidates.append((m.start(), m.end()))
     sentences = [(s.start_char, s.end_char) for s in doc.sents]
@@ -295,6 +315,8 @@ def find_people(text: str, doc, orgs: list[_Org]) -> list[Person]:
         if gazetteer.lookup(name) or load_places().lookup(name):
             continue
         sent_start, sent_end = next(((s, e) for s, e in sentences if s <= start < e), (start, len(text)))
+        line_end = text.find("\n", end)
+        sent_end = max(sent_end, line_end if line_end != -1 else len(text))  # the model may cut "X - Y Name, role"
         role_after, role_end = _role_after(text, end, sent_end)
         role_before = _role_before(text, start, sent_start)
         role = ", ".join(r for r in (role_before, role_after) if r) or None

@@ -32,6 +32,9 @@ LOGGER = logging.getLogger(__name__)
 DATE_LINE_CHARS = 60
 # Lines after a listing's date line searched for the event's name and trigger.
 LISTING_LINES_AFTER = 3
+# A list item is a line at most this long; its introduction ("… :") is at most this many lines above.
+LIST_ITEM_CHARS = 120
+LIST_ITEMS_BACK = 8
 # How far before a date a "circulaire du", "avant le" … is looked for.
 CONTEXT_CHARS = 40
 # Organisations named within this many characters after "organisée par" / "en partenariat avec" count.
@@ -122,6 +125,8 @@ def _candidates(text: str, title: str, dates: list[DateEntity], title_dates: lis
             index = lines.index(line)
             around = lines[max(0, index - 1) : index + 1 + LISTING_LINES_AFTER]
             trigger = _trigger(fold(" ".join(text[s:e] for s, e in around)))
+        if trigger is None:
+            trigger = _list_intro_trigger(text, lines, line)
         if trigger is None and len(dates) and fold(title) and _trigger(fold(title)) and _only_event_day(dates, date):
             trigger = _trigger(fold(title))
         if trigger:
@@ -131,6 +136,20 @@ def _candidates(text: str, title: str, dates: list[DateEntity], title_dates: lis
         if date.precision == "day" and title_trigger:
             found.append(_Candidate(date, "title", (0, 0), (0, 0), title_trigger))
     return found
+
+
+def _list_intro_trigger(text: str, lines: list[tuple[int, int]], line: tuple[int, int]) -> tuple[str, str] | None:
+    """A list item ("Sambre-Avesnois : les 7-8 et 21-22 mars à Maubeuge") takes the event named by the
+    line that introduces the list ("… le cycle de qualification se déroulera … :")."""
+    if line not in lines:
+        return None
+    index = lines.index(line)
+    for s, e in reversed(lines[max(0, index - LIST_ITEMS_BACK) : index]):
+        if text[s:e].rstrip().endswith(":"):
+            return _trigger(fold(text[s:e]))
+        if e - s > LIST_ITEM_CHARS:
+            return None
+    return None
 
 
 def _only_event_day(dates: list[DateEntity], date: DateEntity) -> bool:
@@ -191,6 +210,7 @@ class _Context:
     places: list[tuple[int, int, object]]
     publisher: object | None
     single: bool
+    title_orgs: list[_Org]
 
 
 def _windows(ctx: _Context, cand: _Candidate) -> list[tuple[int, int]]:
@@ -212,9 +232,11 @@ def _windows(ctx: _Context, cand: _Candidate) -> list[tuple[int, int]]:
 def _city(ctx: _Context, cand: _Candidate, online: bool) -> tuple[Location | None, Evidence | None]:
     if online:
         return None, None
-    searches = [(s, e, "text") for s, e in _windows(ctx, cand)[:3]]
-    if cand.where == "title" or ctx.single:
-        searches.insert(len(searches), (0, len(ctx.title), "title"))
+    searches = [(s, e, "text") for s, e in _windows(ctx, cand)]
+    if cand.where == "title":
+        searches.insert(0, (0, len(ctx.title), "title"))
+    elif ctx.single:
+        searches.insert(len(searches) - 1, (0, len(ctx.title), "title"))
     for start, end, where in searches:
         if where == "title":
             from .places import load_places
@@ -226,47 +248,76 @@ def _city(ctx: _Context, cand: _Candidate, online: bool) -> tuple[Location | Non
             source_text = ctx.text
         if not found:
             continue
-        preferred = [f for f in found if re.search(r"(?:\bà|\bau|\bsur|\bdans|\(|–)\s*(?:la\s+|l')?$", source_text[max(0, f[0] - 6) : f[0]])]
+        preferred = [
+            f for f in found
+            if re.search(r"(?:\bà|\bau|\bsur|\bdans|\(|–)\s*(?:la\s+|l')?$", source_text[max(0, f[0] - 6) : f[0]])
+            or re.match(r"\s*\(\d[\dAB]\d?\)", source_text[f[1] : f[1] + 6])  # "Saintes (17)"
+        ]
+        if not preferred and where == "text" and (start, end) == (0, len(ctx.text)) and len(ctx.text) > DATE_LINE_CHARS:
+            continue  # anywhere in the page, only "à Nantes" says where the event was
         s, e, place = (preferred or found)[0]
         evidence = Evidence(rule=f"places:{where}", text=source_text[s:e], span=(s, e) if where == "text" else None)
         return Location(city=place.name, insee=place.insee, region=place.region), evidence
     return None, None
 
 
-def _organisers(ctx: _Context, cand: _Candidate) -> tuple[list[OrganisationRef], Evidence | None]:
+def _organisers_in(ctx: _Context, start: int, end: int) -> tuple[list[_Org], list[tuple[int, int]]]:
+    """Organisations named as organisers between ``start`` and ``end``: after "organisée par", "en
+    partenariat avec"…, or as the subject of "organise", "accueillait"…; venues never."""
     v = vocabulary()
     text = ctx.text
-    for start, end in _windows(ctx, cand) + ([(0, len(ctx.text))] if cand.where == "title" else []):
-        found: list[_Org] = []
-        evidence_spans = []
-        folded = fold_chars(text[start:end])
-        for m in v["_before_any"].finditer(folded):
-            phrase_end = start + m.end()
-            stop = re.search(r"[.;!?]|\s(?:pour|autour|sur|afin|qui|dont|avec le soutien)\s", text[phrase_end : phrase_end + ORGANISER_WINDOW])
-            window_end = phrase_end + (stop.start() if stop else ORGANISER_WINDOW)
-            picked = [o for o in ctx.orgs if phrase_end <= o.start < window_end and o.rule != "rule:venue"]
-            found.extend(picked)
-            if picked:
-                evidence_spans.append((start + m.start(), window_end))
-        for org in ctx.orgs:
-            if start <= org.start < end and org.rule != "rule:venue":
-                after = fold_chars(text[org.end : min(end, org.end + SUBJECT_WINDOW)])
-                if (m := v["_after_re"].match(after)) and not any(o.start > org.end and o.start < org.end + m.start(1) for o in ctx.orgs):
-                    found.append(org)
-                    evidence_spans.append((org.start, org.end + m.end()))
+    found: list[_Org] = []
+    spans: list[tuple[int, int]] = []
+    folded = fold_chars(text[start:end])
+    for m in v["_before_any"].finditer(folded):
+        phrase_end = start + m.end()
+        stop = re.search(r"[.;!?\n]|\s(?:pour|autour|sur|afin|qui|dont)\s", text[phrase_end : phrase_end + ORGANISER_WINDOW])
+        window_end = min(end, phrase_end + (stop.start() if stop else ORGANISER_WINDOW))
+        picked = [o for o in ctx.orgs if phrase_end <= o.start < window_end and o.rule != "rule:venue"]
+        found.extend(picked)
+        if picked:
+            spans.append((start + m.start(), window_end))
+    for org in ctx.orgs:
+        if start <= org.start < end and org.rule != "rule:venue":
+            after = fold_chars(text[org.end : min(end, org.end + SUBJECT_WINDOW)])
+            if (m := v["_after_re"].match(after)) and not any(org.end < o.start < org.end + m.start(1) for o in ctx.orgs):
+                found.append(org)
+                spans.append((org.start, org.end + m.end()))
+    return found, spans
+
+
+def _organisers(ctx: _Context, cand: _Candidate) -> tuple[list[OrganisationRef], Evidence | None]:
+    """Every organiser named in the event's own windows (the whole page for a page with one event);
+    else in the title ("L'IREV propose …"); else the centre that publishes the page."""
+    found: list[_Org] = []
+    spans: list[tuple[int, int]] = []
+    for start, end in _windows(ctx, cand):
+        orgs, where = _organisers_in(ctx, start, end)
+        found.extend(orgs)
+        spans.extend(where)
+    if not found and ctx.title:
+        title_ctx = _Context(ctx.title, "", ctx.title_orgs, [], None, False, [])
+        found, _ = _organisers_in(title_ctx, 0, len(ctx.title))
         if found:
-            refs, seen = [], set()
-            for org in sorted(found, key=lambda o: o.start):
-                ref = OrganisationRef(id=org.id, name=org.name if not org.id else _canonical(org))
-                key = ref.id or fold(ref.name)
-                if key not in seen:
-                    seen.add(key)
-                    refs.append(ref)
-            s, e = min(evidence_spans)[0], max(evidence_spans, key=lambda x: x[1])[1]
-            return refs, Evidence(rule="organiser-phrase", text=text[s:e], span=(s, e))
+            refs = _refs(found)
+            return refs, Evidence(rule="organiser-phrase:title", text=ctx.title)
+    if found:
+        s, e = min(spans)[0], max(e for _, e in spans)
+        return _refs(found), Evidence(rule="organiser-phrase", text=ctx.text[s:e], span=(s, e))
     if ctx.publisher is not None:
         return [OrganisationRef(id=ctx.publisher.id, name=ctx.publisher.acronym or ctx.publisher.name)], Evidence(rule="publisher")
     return [], None
+
+
+def _refs(found: list[_Org]) -> list[OrganisationRef]:
+    refs, seen = [], set()
+    for org in sorted(found, key=lambda o: o.start):
+        ref = OrganisationRef(id=org.id, name=org.name if not org.id else _canonical(org))
+        key = ref.id or fold(ref.name)
+        if key not in seen:
+            seen.add(key)
+            refs.append(ref)
+    return refs
 
 
 def _canonical(org: _Org) -> str:
@@ -393,11 +444,15 @@ def extract_events(
     places: list[tuple[int, int, object]],
     publisher_id: str | None,
     published: str | None,
+    title_orgs: list[_Org] = (),
 ) -> list[Event]:
     """The page's events, in the order the page gives them."""
     title = title or ""
     lines = _lines(text)
     candidates = _group(_candidates(text, title, dates, title_dates, sentences, lines), text)
     publisher = load_gazetteer().get(publisher_id) if publisher_id else None
-    ctx = _Context(text=text, title=title, orgs=orgs, places=places, publisher=publisher, single=len(candidates) == 1)
+    ctx = _Context(
+        text=text, title=title, orgs=orgs, places=places, publisher=publisher, single=len(candidates) == 1,
+        title_orgs=list(title_orgs),
+    )
     return [build_event(ctx, cand, published) for cand in candidates]

@@ -98,7 +98,8 @@ def _extract(document: Document, doc, fetched_at: str | None) -> tuple[Entities,
     place_spans = entities.find_places(text, person_spans)
     org_spans = entities.find_organisations(text, doc, place_spans)
     people = entities.find_people(text, doc, org_spans)
-    places = entities.places_entities(text, place_spans, org_spans)
+    place_spans = entities.keep_places(place_spans, org_spans, people)
+    places = entities.places_entities(text, place_spans)
     title = document.title or ""
     for start, end, place in load_places().find_in_text(title):
         if place.name not in {p.name for p in places}:
@@ -106,11 +107,23 @@ def _extract(document: Document, doc, fetched_at: str | None) -> tuple[Entities,
     found = Entities(
         dates=dates, people=people, organisations=entities.organisations_entities(text, org_spans), places=places,
     )
-    sentences = [(s.start_char, s.end_char) for s in doc.sents]
+    sentences = [part for s in doc.sents for part in _split_lines(text, s.start_char, s.end_char)]
+    title_orgs = entities.find_organisations(title, nlp.analyse([title])[0], load_places().find_in_text(title)) if title else []
     found_events = events.extract_events(
         text, title, sentences, dates, title_dates, org_spans, place_spans, document.publisher_id, document.published,
+        title_orgs,
     )
     return found, found_events, warnings
+
+
+def _split_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A sentence never runs over a line break (a heading, a list item, a field of a listing)."""
+    parts, cursor = [], start
+    while (newline := text.find("\n", cursor, end)) != -1:
+        parts.append((cursor, newline))
+        cursor = newline + 1
+    parts.append((cursor, end))
+    return [(s, e) for s, e in parts if e > s]
 
 
 def _record(page: LoadedPage, document: Document, warnings: list[str], extracted=None) -> Record:
