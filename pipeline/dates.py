@@ -329,8 +329,20 @@ def infer_anchor(
         day, source = max(stated)
         return Anchor(day, source, exact=False)
     years = [f.y2 for f in [*found, *title_found] if f.rule == "year"]
+    reference = max(years) if years else (int(fetched_at[:4]) if fetched_at and fetched_at[:4].isdigit() else None)
+    if reference is not None:
+        # "lundi 22 septembre": the weekday fixes the year, taken nearest the year the text speaks of
+        pinned = []
+        for f in [*found, *title_found]:
+            if f.wd2 is not None and f.d2 and f.m2 and f.y2 is None:
+                days = [d for y in range(reference - 6, reference + 7) if (d := normalise_day(f.d2, f.m2, y)) and d.weekday() == f.wd2]
+                if days:
+                    pinned.append((min(days, key=lambda d: (abs(d.year - reference), d)), f.text))
+        if pinned:
+            day, text_ = max(pinned)
+            return Anchor(day, f"weekday:{text_}", exact=False)
     if years:
-        return Anchor(date(max(years), 1, 1), f"text:{max(years)}", exact=False)
+        return Anchor(date(max(years), 7, 1), f"text:{max(years)}", exact=False)  # somewhere in that year
     if fetched_at and (day := parse_metadata_date(fetched_at)):
         return Anchor(date.fromisoformat(day), "crawl:fetched_at", exact=False)
     return None

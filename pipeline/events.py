@@ -32,6 +32,8 @@ LOGGER = logging.getLogger(__name__)
 DATE_LINE_CHARS = 60
 # Lines after a listing's date line searched for the event's name and trigger.
 LISTING_LINES_AFTER = 3
+# An organisation right after an event noun ("l'assemblée générale de l'IREV") within this many characters.
+POSSESSIVE_CHARS = 60
 # A list item is a line at most this long; its introduction ("… :") is at most this many lines above.
 LIST_ITEM_CHARS = 120
 LIST_ITEMS_BACK = 8
@@ -57,7 +59,7 @@ def vocabulary() -> dict:
     data["_after_re"] = re.compile(rf"^[^.;:!?]*?(?<![\w-])({alternation(data['organisers']['after'])})(?![\w-])")
     data["_not_event_re"] = re.compile(rf"(?<![\w-])({alternation(data['context']['not_event_before'])})(?![\w-])")
     data["_online_re"] = re.compile(rf"(?<![\w-])({alternation(data['context']['online'])})(?![\w-])")
-    data["_verbs"] = [fold(v) for v in data["verbs"]["event"]]
+    data["_verb_re"] = re.compile(rf"(?<![\w-])({alternation(data['verbs']['event'])})(?![\w-])")
     words = data["participants"]["words"]
     data["_participants_re"] = re.compile(
         rf"(?:(?:plus de|près de|environ|quelque|pas moins de|au moins)\s+)?"
@@ -100,9 +102,8 @@ def _trigger(folded: str) -> tuple[str, str] | None:
         best = max(matches, key=lambda m: len(m.group(1)))
         kinds = {fold(k): kind for k, kind in v["kinds"].items()}
         return kinds[best.group(1)], best.group(1)
-    for verb in v["_verbs"]:
-        if verb in folded:
-            return ("rencontre", verb)
+    if m := v["_verb_re"].search(folded):
+        return ("rencontre", m.group(1))
     return None
 
 
@@ -121,7 +122,7 @@ def _candidates(text: str, title: str, dates: list[DateEntity], title_dates: lis
         if _not_an_event(text, date, sentence[0]):
             continue
         trigger = _trigger(fold(text[sentence[0] : sentence[1]])) or _trigger(fold(text[line[0] : line[1]]))
-        if trigger is None and line[1] - line[0] <= DATE_LINE_CHARS:
+        if trigger is None and _date_only_line(text[line[0] : line[1]], date):
             index = lines.index(line)
             around = lines[max(0, index - 1) : index + 1 + LISTING_LINES_AFTER]
             trigger = _trigger(fold(" ".join(text[s:e] for s, e in around)))
@@ -136,6 +137,15 @@ def _candidates(text: str, title: str, dates: list[DateEntity], title_dates: lis
         if date.precision == "day" and title_trigger:
             found.append(_Candidate(date, "title", (0, 0), (0, 0), title_trigger))
     return found
+
+
+_TIME_OR_PUNCT = re.compile(r"\b\d{1,2}\s*(?:h|H|:)\s*\d{0,2}\b|[-–—:,.@()|/\s]|\b(?:de|à|le|les|du|au|et)\b")
+
+
+def _date_only_line(line: str, date: DateEntity) -> bool:
+    """A listing's date line: the date, maybe a time, and nothing else ("– Mardi 13 octobre 2015 – 20h00")."""
+    rest = line.replace(date.text, " ", 1)
+    return len(line) <= DATE_LINE_CHARS and not re.search(r"[^\W\d_]{3,}", _TIME_OR_PUNCT.sub(" ", rest))
 
 
 def _list_intro_trigger(text: str, lines: list[tuple[int, int]], line: tuple[int, int]) -> tuple[str, str] | None:
@@ -229,10 +239,14 @@ def _windows(ctx: _Context, cand: _Candidate) -> list[tuple[int, int]]:
     return windows
 
 
-def _city(ctx: _Context, cand: _Candidate, online: bool) -> tuple[Location | None, Evidence | None]:
+def _city(ctx: _Context, cand: _Candidate, online: bool, near_only: bool = False) -> tuple[Location | None, Evidence | None]:
+    """The commune where the event takes place: "à Nantes" nearest the date in its sentence, else its
+    line, listing item, the title and (for a page with one event) "à X" anywhere in the page."""
     if online:
         return None, None
     searches = [(s, e, "text") for s, e in _windows(ctx, cand)]
+    if near_only:
+        searches = searches[:1]
     if cand.where == "title":
         searches.insert(0, (0, len(ctx.title), "title"))
     elif ctx.single:
@@ -255,7 +269,12 @@ def _city(ctx: _Context, cand: _Candidate, online: bool) -> tuple[Location | Non
         ]
         if not preferred and where == "text" and (start, end) == (0, len(ctx.text)) and len(ctx.text) > DATE_LINE_CHARS:
             continue  # anywhere in the page, only "à Nantes" says where the event was
-        s, e, place = (preferred or found)[0]
+        pool = preferred or found
+        if where == "text" and cand.where == "text":
+            before = [f for f in pool if f[0] <= cand.date.span[0]]
+            s, e, place = before[-1] if before else pool[0]  # "à Garges les 10 et 17 avril, ou à Cergy les 14 et 28 mai"
+        else:
+            s, e, place = pool[0]
         evidence = Evidence(rule=f"places:{where}", text=source_text[s:e], span=(s, e) if where == "text" else None)
         return Location(city=place.name, insee=place.insee, region=place.region), evidence
     return None, None
@@ -277,18 +296,32 @@ def _organisers_in(ctx: _Context, start: int, end: int) -> tuple[list[_Org], lis
         found.extend(picked)
         if picked:
             spans.append((start + m.start(), window_end))
-    for org in ctx.orgs:
-        if start <= org.start < end and org.rule != "rule:venue":
-            after = fold_chars(text[org.end : min(end, org.end + SUBJECT_WINDOW)])
-            if (m := v["_after_re"].match(after)) and not any(org.end < o.start < org.end + m.start(1) for o in ctx.orgs):
-                found.append(org)
-                spans.append((org.start, org.end + m.end()))
+    inside = [o for o in ctx.orgs if start <= o.start < end and o.rule != "rule:venue"]
+    for index, org in enumerate(inside):
+        after = fold_chars(text[org.end : min(end, org.end + SUBJECT_WINDOW)])
+        if not (m := v["_after_re"].match(after)):
+            continue
+        between = [o for o in inside if org.end < o.start < org.end + m.start(1)]
+        # "L'IREV et Migrations Santé Alsace vous invitent": every subject joined by "et" or a comma
+        chain = [org, *between]
+        if all(re.fullmatch(r"[\s,]*(?:et|&)?\s*(?:la |le |les |l')?", text[a.end : b.start]) for a, b in zip(chain, chain[1:])):
+            found.extend(chain)
+            spans.append((org.start, org.end + m.end()))
+    for m in v["_kind_re"].finditer(folded):
+        # "le 9e regroupement annuel du réseau national des CRPV", "l'assemblée générale de l'IREV"
+        tail = text[start + m.end() : start + m.end() + POSSESSIVE_CHARS]
+        link = re.match(r"(?:\s+(?:annuel(?:le)?s?|nationale?s?|régionale?s?|générale?s?|territoriale?s?|interrégionale?s?))*\s+(?:du|de la|de l'|des|de)\s*", tail)
+        if link:
+            owner = next((o for o in inside if o.start == start + m.end() + link.end()), None)
+            if owner is not None:
+                found.append(owner)
+                spans.append((start + m.start(), owner.end))
     return found, spans
 
 
 def _organisers(ctx: _Context, cand: _Candidate) -> tuple[list[OrganisationRef], Evidence | None]:
     """Every organiser named in the event's own windows (the whole page for a page with one event);
-    else in the title ("L'IREV propose …"); else the centre that publishes the page."""
+    else in the title ("L'IREV propose …") or the lead; else the centre that publishes the page."""
     found: list[_Org] = []
     spans: list[tuple[int, int]] = []
     for start, end in _windows(ctx, cand):
@@ -299,8 +332,12 @@ def _organisers(ctx: _Context, cand: _Candidate) -> tuple[list[OrganisationRef],
         title_ctx = _Context(ctx.title, "", ctx.title_orgs, [], None, False, [])
         found, _ = _organisers_in(title_ctx, 0, len(ctx.title))
         if found:
-            refs = _refs(found)
-            return refs, Evidence(rule="organiser-phrase:title", text=ctx.title)
+            return _refs(found), Evidence(rule="organiser-phrase:title", text=ctx.title)
+    if not found and ctx.text:
+        lead_end = ctx.text.find("\n") if "\n" in ctx.text else len(ctx.text)
+        found, spans = _organisers_in(ctx, 0, lead_end)
+        if found:
+            return _refs(found), Evidence(rule="organiser-phrase:lead", text=ctx.text[:lead_end], span=(0, lead_end))
     if found:
         s, e = min(spans)[0], max(e for _, e in spans)
         return _refs(found), Evidence(rule="organiser-phrase", text=ctx.text[s:e], span=(s, e))
@@ -395,7 +432,9 @@ def build_event(ctx: _Context, cand: _Candidate, anchor_published: str | None) -
     if cand.trigger:
         evidence["kind"] = Evidence(rule="event-vocabulary", text=cand.trigger[1])
     online_match = vocabulary()["_online_re"].search(fold(source))
-    online = bool(online_match) or (cand.trigger and cand.trigger[0] == "webinaire")
+    online = (cand.trigger and cand.trigger[0] == "webinaire") or (
+        bool(online_match) and "presentiel" not in fold(source) and not _city(ctx, cand, False, near_only=True)[0]
+    )
     if online:
         evidence["online"] = Evidence(rule="online-vocabulary", text=online_match.group(1) if online_match else cand.trigger[1])
     location, city_evidence = _city(ctx, cand, online)

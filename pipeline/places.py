@@ -343,41 +343,51 @@ class PlaceIndex:
             for w in _TEXT_WORD.finditer(chunk.group()):
                 raw = w.group()
                 words.append((base + w.start(), base + w.end(), raw, _norm_word(raw), urlish))
-        trie = self._trie
         found: list[tuple[int, int, Place]] = []
         n = len(words)
         i = 0
         while i < n:
-            node = None if words[i][4] else trie.get(words[i][3])
-            if node is None:
+            best = self._best_at(text, words, i)
+            if best is None:
                 i += 1
                 continue
-            ends: list[_Target] = []  # names spelled by words[i:], shortest first
-            j = i
-            while True:
-                target = node.get("")
-                if target is not None:
-                    ends.append(target)
-                j += 1
-                if j >= n or words[j][4]:
-                    break
-                node = node.get(words[j][3])
-                if node is None:
-                    break
-            for target in reversed(ends):
-                if not self._matches(text, words, i, target):
-                    continue
-                if target.after_article and not self._after_article(text, words, i):
-                    continue
-                size = len(target.key)
-                if target.ref >= 0 and not self._looks_like_surname(text, words, i, target.ref):
-                    end = words[i + size - 1][1]
-                    found.append((words[i][0], end, self._refine(text, end, target.ref)))
-                i += size
-                break
-            else:
+            size, target = best
+            # "le Val d'Oise": the match one word later ("Val d'Oise") reaches further, so it wins
+            later = self._best_at(text, words, i + 1) if size > 1 and i + 1 < n else None
+            if later is not None and later[0] + 1 > size:
                 i += 1
+                continue
+            if target.ref >= 0 and not self._looks_like_surname(text, words, i, target.ref):
+                end = words[i + size - 1][1]
+                found.append((words[i][0], end, self._refine(text, end, target.ref)))
+            i += size
         return found
+
+    def _best_at(self, text: str, words: list, i: int) -> tuple[int, _Target] | None:
+        """The longest name spelled by the words from ``i`` on: (number of words, target)."""
+        node = None if words[i][4] else self._trie.get(words[i][3])
+        if node is None:
+            return None
+        n = len(words)
+        ends: list[_Target] = []  # names spelled by words[i:], shortest first
+        j = i
+        while True:
+            target = node.get("")
+            if target is not None:
+                ends.append(target)
+            j += 1
+            if j >= n or words[j][4]:
+                break
+            node = node.get(words[j][3])
+            if node is None:
+                break
+        for target in reversed(ends):
+            if not self._matches(text, words, i, target):
+                continue
+            if target.after_article and not self._after_article(text, words, i):
+                continue
+            return len(target.key), target
+        return None
 
     @staticmethod
     def _matches(text: str, words: list, i: int, target: _Target) -> bool:
@@ -466,6 +476,8 @@ def _build_index() -> PlaceIndex:
     for name, _kind, region, _note in _read_csv("territories.csv"):
         rows.append(PlaceRow(name, "territory", region=region or None))
     rows.append(PlaceRow("France", "country"))
+    for (name,) in _read_csv("countries.csv"):
+        rows.append(PlaceRow(name, "country"))
 
     by_name: dict[tuple[str, str], list[int]] = defaultdict(list)
     for ref, row in enumerate(rows):
