@@ -55,7 +55,12 @@ def _alternation(words) -> str:
 @lru_cache(maxsize=1)
 def _patterns() -> list[tuple[str, re.Pattern]]:
     v = vocabulary()
-    month = rf"(?:{_alternation(v['months'])})(?:\.|\b)"
+    months = v["months"]
+    # an abbreviation ("sept", "janv") is a shorter spelling of another name of the same month; only
+    # abbreviations take a period, so the full stop after "mars." stays out of the date
+    abbreviations = [m for m in months if any(o != m and o.startswith(m) and months[o] == months[m] for o in months)]
+    full = [m for m in months if m not in abbreviations]
+    month = rf"(?:(?:{_alternation(full)})\b|(?:{_alternation(abbreviations)})(?:\.|\b))"
     wday = rf"(?:{_alternation(v['weekdays'])})\b"
     season = rf"(?:{_alternation(v['seasons'])})\b"
     day = r"(?:1er|premier|[12]\d|3[01]|0?[1-9])(?!\d)"

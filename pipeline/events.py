@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 import tomllib
+from datetime import date
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -34,6 +35,8 @@ DATE_LINE_CHARS = 60
 LISTING_LINES_AFTER = 3
 # An organisation right after an event noun ("l'assemblée générale de l'IREV") within this many characters.
 POSSESSIVE_CHARS = 60
+# A range longer than this that spans other dated events is a cycle's calendar, not an event itself.
+MAX_EVENT_DAYS = 7
 # A list item is a line at most this long; its introduction ("… :") is at most this many lines above.
 LIST_ITEM_CHARS = 120
 LIST_ITEMS_BACK = 8
@@ -168,6 +171,10 @@ def _only_event_day(dates: list[DateEntity], date: DateEntity) -> bool:
     return days == {(date.start, date.end)}
 
 
+def _days(key: tuple[str, str]) -> int:
+    return (date.fromisoformat(key[1][:10]) - date.fromisoformat(key[0][:10])).days + 1
+
+
 def _group(candidates: list[_Candidate], text: str) -> list[_Candidate]:
     """One candidate per event: same dates merged, days inside a range joined to it, umbrella ranges
     over several events dropped, and 'les 28-29 janvier et 22-23 février' read as one event."""
@@ -186,7 +193,7 @@ def _group(candidates: list[_Candidate], text: str) -> list[_Candidate]:
     events: list[_Candidate] = []
     distinct = {(c.date.start, c.date.end) for c in merged}
     umbrella = {
-        key for key in distinct if key[0] != key[1]
+        key for key in distinct if _days(key) > MAX_EVENT_DAYS
         and sum(1 for other in distinct if other != key and key[0] <= other[0] and other[1] <= key[1]) >= 2
     }
     for cand in merged:

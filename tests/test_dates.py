@@ -1,0 +1,128 @@
+"""dates: the French date grammar, resolution against an anchor, and the anchor itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.dates import extract_dates, find_expressions, parse_metadata_date
+
+
+def one(text: str, published: str | None = None, **kwargs):
+    dates, _, _ = extract_dates(text, published, **kwargs)
+    assert len(dates) == 1, dates
+    return dates[0]
+
+
+@pytest.mark.parametrize(
+    "phrase, published, start, end",
+    [
+        ("le 17 octobre dernier", "2023-10-24", "2023-10-17", "2023-10-17"),
+        ("le 17 octobre dernier", "2023-09-01", "2022-10-17", "2022-10-17"),  # "dernier": before publication
+        ("Mardi 2 novembre 2021", None, "2021-11-02", "2021-11-02"),
+        ("02/11/2021", None, "2021-11-02", "2021-11-02"),  # day first, never 11 February
+        ("jeudi 27 novembre", "2025-11-01", "2025-11-27", "2025-11-27"),
+        ("les 25 et 26 juin derniers", "2019-07-03", "2019-06-25", "2019-06-26"),
+        ("les 25 et 26 juin derniers", "2019-06-01", "2018-06-25", "2018-06-26"),
+        ("du 14 au 16 octobre 2024", None, "2024-10-14", "2024-10-16"),
+        ("du 30 septembre au 2 octobre", "2024-09-01", "2024-09-30", "2024-10-02"),
+        ("les 20 et 21 octobre 2022", None, "2022-10-20", "2022-10-21"),
+        ("le 5 juin prochain", "2025-06-10", "2026-06-05", "2026-06-05"),
+        ("les 7-8 et 21-22 mars", "2016-01-10", "2016-03-07", "2016-03-22"),
+        ("du 28 décembre au 3 janvier 2020", None, "2019-12-28", "2020-01-03"),
+    ],
+)
+def test_days_and_ranges(phrase, published, start, end):
+    date = one(f"Texte : {phrase}.", published)
+    assert (date.start, date.end, date.precision) == (start, end, "day")
+    assert date.text.lower() in phrase.lower() or phrase.lower().endswith(date.text.lower())
+
+
+def test_months_seasons_years():
+    dates, _, _ = extract_dates("en juillet 2018, l'été 2019, le bilan 2020, le programme 2026 et la période 2015-2020.")
+    got = [(d.text, d.start, d.end, d.precision) for d in dates]
+    assert got == [
+        ("juillet 2018", "2018-07", "2018-07", "month"),
+        ("été 2019", "2019-06", "2019-08", "month"),
+        ("2020", "2020", "2020", "year"),
+        ("2026", "2026", "2026", "year"),
+        ("2015-2020", "2015", "2020", "year"),
+    ]
+
+
+@pytest.mark.parametrize("phrase, time, end_time", [("Mardi 2 novembre 2021 - 09:30", "09:30", None),
+                                                    ("le 4 avril 2024 de 9h à 17h", "09:00", "17:00"),
+                                                    ("le 4 avril 2024, 14h30", "14:30", None)])
+def test_times_attach_to_their_date(phrase, time, end_time):
+    date = one(phrase)
+    assert (date.time, date.end_time) == (time, end_time)
+
+
+@pytest.mark.parametrize("text", ["Mars a dit oui.", "Il a sept ans.", "Un jeu de société.", "2 000 habitants", "le décret n°2019-1130"])
+def test_words_that_are_not_dates(text):
+    dates, _, _ = extract_dates(text, "2025-01-01")
+    assert [d for d in dates if d.precision != "year"] == []
+    assert not any(d.start == "2019" for d in dates)
+
+
+def test_quantities_are_not_years():
+    dates, _, _ = extract_dates("Un budget de 2000 euros pour 2024 habitants.")
+    assert dates == []
+
+
+def test_relative_dates_record_their_anchor():
+    date = one("Les équipes se sont retrouvées le 17 octobre dernier.", "2023-10-24")
+    assert (date.anchor, date.anchor_source) == ("2023-10-24", "published")
+    full = one("le 2 novembre 2021")
+    assert full.anchor is None  # a full date needs no anchor
+
+
+def test_without_publication_date_the_text_gives_the_anchor():
+    text = "Les 25 et 26 juin derniers, à Nantes. La circulaire du 12 juin 2019 sur la réforme."
+    dates, _, anchor = extract_dates(text)
+    assert anchor.source == "text:12 juin 2019" and not anchor.exact
+    assert (dates[0].start, dates[0].end) == ("2019-06-25", "2019-06-26")
+
+
+def test_photo_dates_give_the_anchor():
+    dates, _, anchor = extract_dates("Les 25 et 26 juin, les équipes étaient à Nantes.", image_months=["2019-06"])
+    assert anchor.source == "image:2019-06"
+    assert dates[0].start == "2019-06-25"
+
+
+def test_a_weekday_fixes_the_year():
+    dates, _, anchor = extract_dates("L'équipe s'est retrouvée ce lundi 22 septembre. Le programme 2026 est prêt.")
+    assert anchor.source.startswith("weekday:")
+    assert dates[0].start == "2025-09-22"
+
+
+def test_title_years_give_the_anchor():
+    dates, _, _ = extract_dates("Les 28 et 29 août derniers, à Vitry.", title="Les journées nationales de 2015")
+    assert dates[0].start == "2015-08-28"
+
+
+def test_no_anchor_no_guess():
+    dates, _, anchor = extract_dates("Rendez-vous le 5 juin.")
+    assert anchor is None and dates == []
+
+
+def test_deadline_horizon_is_not_an_anchor():
+    _, _, anchor = extract_dates("les 25 et 26 juin derniers ; contrats prolongés jusqu'au 31 décembre 2022 ; circulaire du 12 juin 2019")
+    assert anchor.day.isoformat() == "2019-06-12"
+
+
+def test_spans_point_into_the_text():
+    text = "Publié. Le 21 octobre, puis du 14 au 16 octobre 2024."
+    for date in extract_dates(text, "2024-11-01")[0]:
+        assert text[date.span[0] : date.span[1]] == date.text
+
+
+def test_expressions_do_not_overlap():
+    found = find_expressions("du 14 au 16 octobre 2024")
+    assert len(found) == 1 and found[0].rule == "range-du-au"
+
+
+@pytest.mark.parametrize("value, expected", [("2021-11-02T14:41:00+01:00", "2021-11-02"), ("02/11/2021", "2021-11-02"),
+                                             ("2 novembre 2021", "2021-11-02"), ("Mardi 2 novembre 2021 - 09:30", "2021-11-02"),
+                                             ("31/02/2021", None), ("bientôt", None)])
+def test_metadata_dates(value, expected):
+    assert parse_metadata_date(value) == expected

@@ -1,0 +1,102 @@
+"""entities: organisations linked to the gazetteer, people with roles, places normalised offline."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline import entities
+from pipeline.nlp import analyse
+
+
+def extract(text: str):
+    doc = analyse([text])[0]
+    places = entities.find_places(text, [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PER"])
+    orgs = entities.find_organisations(text, doc, places)
+    people = entities.find_people(text, doc, orgs)
+    kept = entities.keep_places(places, orgs, people)
+    return entities.organisations_entities(text, orgs), people, entities.places_entities(text, kept)
+
+
+@pytest.mark.parametrize(
+    "text, org_id",
+    [
+        ("Les équipes de l'ANCT étaient présentes.", "anct"),
+        ("L'Agence nationale de la cohésion des territoires (ANCT) a ouvert la journée.", "anct"),
+        ("Un représentant de BPI France est intervenu.", "bpifrance"),
+        ("Un représentant de Bpifrance est intervenu.", "bpifrance"),
+        ("La journée était organisée par RésoVilles à Nantes.", "crpv-resovilles"),
+        ("Le CGET a soutenu la démarche.", "cget"),
+        ("La DREETS Grand Est était présente.", "dreets"),
+    ],
+)
+def test_gazetteer_linking(text, org_id):
+    orgs, _, _ = extract(text)
+    assert org_id in [o.id for o in orgs]
+    org = next(o for o in orgs if o.id == org_id)
+    assert all(text[m.span[0] : m.span[1]] == m.text for m in org.mentions)
+
+
+def test_place_qualified_bodies_keep_their_place():
+    orgs, _, _ = extract("La DREETS Grand Est, la Préfecture de l'Hérault, la Ville de Nantes et Brest Métropole étaient là.")
+    names = {o.name for o in orgs}
+    assert {"DREETS Grand Est", "Préfecture de l'Hérault", "Ville de Nantes", "Brest Métropole"} <= names
+    assert next(o for o in orgs if o.name == "DREETS Grand Est").id == "dreets"
+
+
+def test_unknown_organisations_are_kept_without_id():
+    orgs, _, _ = extract("La séance s'est tenue à la maison de quartier Beaujardin avec le cabinet Bouzar.")
+    unknown = {o.name: o.id for o in orgs}
+    assert unknown.get("maison de quartier Beaujardin", "missing") is None
+    assert unknown.get("cabinet Bouzar", "missing") is None
+
+
+def test_the_region_as_territory_is_not_an_organisation():
+    orgs, _, places = extract("Les élus de la région Nouvelle-Aquitaine se sont réunis.")
+    assert orgs == []
+    assert [p.name for p in places] == ["Nouvelle-Aquitaine"]
+
+
+@pytest.mark.parametrize(
+    "text, name, role, organisation",
+    [
+        ("François-Antoine Mariani, directeur général délégué de la politique de la ville, a ouvert la séance.",
+         "François-Antoine Mariani", "directeur général délégué de la politique de la ville", "ANCT"),
+        ("Dans ce paysage, la présidente de RésoVilles, Isabelle Melscoet, élue de Brest Métropole, a rappelé le cadre.",
+         "Isabelle Melscoet", "présidente de RésoVilles, élue de Brest Métropole", "RésOvilles"),
+        ("Il a échangé avec François - Antoine Mariani, Directeur Ville et cohésion urbaine au CGET, sur les effets.",
+         "François-Antoine Mariani", "Directeur Ville et cohésion urbaine au CGET", "CGET"),
+        ("Hélène Geoffroy, Maire de Vaulx-en-Velin, Co-vice-présidente du CNV et Représentante de l'AMF, ainsi que d'autres élus sont intervenus.",
+         "Hélène Geoffroy", "Maire de Vaulx-en-Velin, Co-vice-présidente du CNV et Représentante de l'AMF", "CNV"),
+        ("Andy GOLDING est venu témoigner.", "Andy GOLDING", None, None),
+    ],
+)
+def test_people_and_roles(text, name, role, organisation):
+    _, people, _ = extract(text)
+    person = next(p for p in people if p.name == name)
+    assert (person.role, person.organisation) == (role, organisation)
+
+
+@pytest.mark.parametrize("text, not_a_person", [
+    ("Encore merci à Accolades pour l'animation de ces deux journées.", "Accolades"),
+    ("Le Premier Ministre a signé le pacte.", "Premier Ministre"),
+    ("Les CRPV se réunissent chaque année.", "Les CRPV"),
+    ("Un représentant de Bpifrance est venu.", "Bpifrance"),
+])
+def test_never_a_person(text, not_a_person):
+    _, people, _ = extract(text)
+    assert not_a_person not in [p.name for p in people]
+
+
+def test_places_are_official_names_and_never_urls_or_file_names():
+    text = "À Nantes, en Pays de Loire et dans le Val d'Oise. Voir https://irev.fr/lille-2019 et nantes.jpg."
+    _, _, places = extract(text)
+    by_name = {p.name: p for p in places}
+    assert set(by_name) == {"Nantes", "Pays de la Loire", "Val-d'Oise"}
+    assert by_name["Nantes"].insee == "44109" and by_name["Nantes"].kind == "commune"
+    assert by_name["Pays de la Loire"].kind == "région"
+    assert by_name["Pays de la Loire"].mentions[0].text == "Pays de Loire"
+
+
+def test_a_place_in_a_person_name_or_an_organisation_name():
+    _, _, places = extract("François-Antoine Mariani a parlé avec France Urbaine et Sciences Po Saint-Germain-en-Laye.")
+    assert [p.name for p in places] == ["Saint-Germain-en-Laye"]

@@ -1,0 +1,88 @@
+"""events: event assembly on report, agenda and non-event pages, with evidence for every field."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from pipeline.run import process_page
+
+from .conftest import FIXTURES, SEEDS, needs
+
+
+def page(tmp_path, html: str, name: str = "page.html"):
+    (tmp_path / name).write_text(html, encoding="utf-8")
+    return process_page(tmp_path / name, tmp_path)
+
+
+REPORT = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Retour sur la rencontre</title></head><body>
+<main><article><h1>Retour sur la 6ème rencontre nationale des centres de ressources</h1>
+<p class="date">Publié le 02/11/2021</p>
+<div class="entry-content">
+<p>Les 21 et 22 octobre derniers, à l'invitation de l'IREV et en partenariat avec l'ANCT, une centaine de professionnels se sont retrouvés à Paris pour la 6ème rencontre nationale.</p>
+<p>Le 21 octobre, une plénière puis trois tables rondes ont permis d'échanger sur les cités éducatives. Le 22 octobre, un forum ouvert a clôturé les travaux.</p>
+<p>La circulaire du 12 juin 2019 a rappelé le rôle des centres. Les inscriptions au prochain cycle sont ouvertes jusqu'au 15 décembre 2021.</p>
+</div></article></main>
+<aside class="sidebar"><p>24/11/2021 : Webinaire santé à Lyon</p></aside></body></html>"""
+
+
+def test_report_page_gives_one_event_with_every_field(tmp_path):
+    record = page(tmp_path, REPORT)
+    [event] = record.events
+    assert (event.start_date, event.end_date) == ("2021-10-21", "2021-10-22")
+    assert event.location.city == "Paris" and event.location.insee == "75056"
+    assert [o.id for o in event.organisers] == ["crpv-irev", "anct"]
+    assert (event.participants.count, event.edition, event.kind) == (100, 6, "rencontre nationale")
+    assert {"plénière", "table ronde", "forum ouvert"} <= set(event.formats)
+    assert "cités éducatives" in event.topics
+    assert event.status == "past"
+    text = record.document.text
+    for name in ("dates", "location", "organisers", "participants"):
+        evidence = event.evidence[name]
+        assert text[evidence.span[0] : evidence.span[1]] == evidence.text
+
+
+def test_agenda_page_gives_each_item(tmp_path):
+    record = process_page(FIXTURES / "agenda.html", FIXTURES)
+    got = [(e.start_date, e.location.city if e.location else None, e.online, e.kind) for e in record.events]
+    assert got == [
+        ("2016-06-01", "Lille", False, "journée"),
+        ("2016-06-24", None, True, "webinaire"),
+        ("2016-10-19", "Arras", False, "séminaire"),
+    ]
+    assert [o.id for o in record.events[2].organisers] == ["crpv-irev", "cnfpt"]
+    assert not any(e.start_date == "2017-05-12" for e in record.events)  # the sidebar's event
+
+
+def test_non_event_page_gives_no_event_but_keeps_its_dates(tmp_path):
+    record = process_page(FIXTURES / "about.html", FIXTURES)
+    assert record.events == []
+    starts = {d.start for d in record.entities.dates}
+    assert {"2007-03-06", "2014-02-21", "2018-07", "2020"} <= starts
+    assert "2026-02-05" not in starts  # sidebar
+
+
+def test_events_go_to_events_jsonl(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "report.html").write_text(REPORT, encoding="utf-8")
+    shutil.copy(FIXTURES / "agenda.html", raw / "agenda.html")
+    CliRunner().invoke(app, ["extract", str(raw), "-o", str(tmp_path / "out")])
+    rows = [json.loads(line) for line in (tmp_path / "out" / "events.jsonl").read_text().splitlines()]
+    assert len(rows) == 4
+    assert all(row["document_id"] and row["start_date"] for row in rows)
+
+
+@needs(SEEDS)
+@pytest.mark.parametrize("name", ["000_21f23ca7f683bfac.txt", "001_314f13ba2bc6b990.txt"])
+def test_seed_events_have_evidence(name):
+    record = process_page(SEEDS / name, SEEDS)
+    for event in record.events:
+        assert {"dates", "location", "organisers"} <= set(event.evidence)
