@@ -36,6 +36,52 @@ from .text import fold, normalise, normalise_line
 LOGGER = logging.getLogger(__name__)
 
 
+_SIMPLE_SELECTOR = re.compile(r"^(?P<tag>[a-z][a-z0-9]*)?(?P<rest>(?:[.#][\w-]+|\[[\w-]+(?:[*^$]?=[^\]]+)?\])*)$")
+_SELECTOR_PART = re.compile(r"([.#])([\w-]+)|\[([\w-]+)(?:([*^$]?=)([^\]]+))?\]")
+
+
+class Selector:
+    """A compound CSS selector of the simple kinds the rules use (``tag``, ``.class``, ``#id``,
+    ``[attr]``, ``[attr=v]``, ``[attr*=v]`` and their combinations), matched in one pass over a tree.
+    Much faster than soupsieve for the dozens of selectors applied to every page."""
+
+    def __init__(self, selector: str):
+        m = _SIMPLE_SELECTOR.match(selector.strip())
+        if not m:
+            raise ValueError(f"unsupported selector {selector!r} in boilerplate.toml (use tag, .class, #id, [attr*=v])")
+        self.text = selector
+        self.tag = m.group("tag")
+        self.classes, self.ids, self.attrs = [], [], []
+        for part in _SELECTOR_PART.finditer(m.group("rest")):
+            if part.group(1) == ".":
+                self.classes.append(part.group(2))
+            elif part.group(1) == "#":
+                self.ids.append(part.group(2))
+            else:
+                self.attrs.append((part.group(3), part.group(4), (part.group(5) or "").strip("'\"")))
+
+    def matches(self, tag: Tag) -> bool:
+        if self.tag and tag.name != self.tag:
+            return False
+        if self.classes and not all(c in (tag.get("class") or ()) for c in self.classes):
+            return False
+        if self.ids and tag.get("id") not in self.ids:
+            return False
+        for name, op, value in self.attrs:
+            have = tag.get(name)
+            if have is None:
+                return False
+            have = " ".join(have) if isinstance(have, list) else have
+            if (op == "=" and have != value) or (op == "*=" and value not in have) or (op == "^=" and not have.startswith(value)) or (op == "$=" and not have.endswith(value)):
+                return False
+        return True
+
+
+def select(root: Tag, selectors: tuple[Selector, ...]) -> list[Tag]:
+    """Every element below ``root`` that one of ``selectors`` matches, in document order."""
+    return [tag for tag in root.find_all(True) if any(sel.matches(tag) for sel in selectors)]
+
+
 @dataclass(frozen=True)
 class BoilerplateRules:
     """The patterns of ``data/boilerplate.toml``, compiled once."""
@@ -46,11 +92,11 @@ class BoilerplateRules:
     image_file: re.Pattern
     attachment: re.Pattern
     inline_credit: re.Pattern
-    boilerplate_selectors: str
-    inside_article_selectors: str
-    content_selectors: tuple[str, ...]
-    listing_item_selectors: tuple[str, ...]
-    lead_selectors: str
+    boilerplate_selectors: tuple[Selector, ...]
+    inside_article_selectors: tuple[Selector, ...]
+    content_selectors: tuple[Selector, ...]
+    listing_item_selectors: tuple[Selector, ...]
+    lead_selectors: tuple[Selector, ...]
     skip_image: re.Pattern
 
 
@@ -64,11 +110,11 @@ def rules() -> BoilerplateRules:
         image_file=re.compile(data["image_file_pattern"], re.I),
         attachment=re.compile(data["attachment_pattern"], re.I),
         inline_credit=re.compile(data["inline_credit_pattern"], re.I),
-        boilerplate_selectors=", ".join(data["boilerplate_selectors"]),
-        inside_article_selectors=", ".join(data["inside_article_selectors"]),
-        content_selectors=tuple(data["content_selectors"]),
-        listing_item_selectors=tuple(data["listing_item_selectors"]),
-        lead_selectors=", ".join(data["lead_selectors"]),
+        boilerplate_selectors=tuple(map(Selector, data["boilerplate_selectors"])),
+        inside_article_selectors=tuple(map(Selector, data["inside_article_selectors"])),
+        content_selectors=tuple(map(Selector, data["content_selectors"])),
+        listing_item_selectors=tuple(map(Selector, data["listing_item_selectors"])),
+        lead_selectors=tuple(map(Selector, data["lead_selectors"])),
         skip_image=re.compile(data["skip_image_pattern"], re.I),
     )
 
@@ -221,10 +267,10 @@ def _squash(text: str) -> str:
 
 def _listing(soup: BeautifulSoup) -> Tag | None:
     """The block holding three or more dated listing items side by side (an agenda page), if any."""
-    boilerplate = {id(el) for el in soup.select(rules().boilerplate_selectors)}
+    boilerplate = {id(el) for el in select(soup, rules().boilerplate_selectors)}
     for selector in rules().listing_item_selectors:
         by_parent: dict[int, list[Tag]] = {}
-        for item in soup.select(selector):
+        for item in select(soup, (selector,)):
             if item.parent is None or any(id(a) in boilerplate for a in item.parents):
                 continue
             if dates.find_expressions(item.get_text(" ", strip=True)):
@@ -249,11 +295,11 @@ def _main_container(soup: BeautifulSoup, text: str) -> tuple[Tag | None, bool]:
     paragraphs = [_squash(line)[:50] for line in text.split("\n") if len(line) >= MIN_PARAGRAPH_CHARS]
     fallback = None
     for selector in rules().content_selectors:
-        tags = soup.select(selector)
+        tags = select(soup, (selector,))
         outer = [t for t in tags if not any(o is not t and t in o.descendants for o in tags)]
         for tag in outer:
             block_text = _squash(tag.get_text(" ", strip=True))
-            if fallback is None and selector != "article" and len(outer) == 1 and len(block_text) >= MIN_CONTAINER_CHARS:
+            if fallback is None and selector.text != "article" and len(outer) == 1 and len(block_text) >= MIN_CONTAINER_CHARS:
                 fallback = tag
             if paragraphs and sum(p in block_text for p in paragraphs) >= MIN_COVERAGE * len(paragraphs):
                 return tag, True
@@ -267,8 +313,9 @@ _BLOCKS = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "blockquot
 def _block_text(container: Tag) -> str:
     """The text of a content block, one line per block element, without the article's non-text parts."""
     block = BeautifulSoup(str(container), "lxml")
-    for el in block.select(rules().inside_article_selectors):
-        el.decompose()
+    for el in select(block, rules().inside_article_selectors):
+        if not el.decomposed:
+            el.decompose()
     for br in block.find_all("br"):
         br.replace_with("\n")
     for el in block.find_all(_BLOCKS):
@@ -349,7 +396,7 @@ _BLOCK_TAGS = ["p", "div", "li", "dd", "span", "header", "footer", "section", "t
 def _visible_dates(soup: BeautifulSoup, container: Tag, fields: _Fields) -> None:
     """'Publié le …' lines and <time>/<abbr> publication markup in the page, once sidebars, footers and
     menus are removed; an event's own date markup (dtstart, event schedules) is not a publication date."""
-    for el in soup.select(rules().boilerplate_selectors):
+    for el in select(soup, rules().boilerplate_selectors):
         if el is not container and container not in el.descendants and not el.decomposed:
             el.decompose()
     for tag in soup.find_all(["time", "abbr"]):
@@ -429,7 +476,7 @@ def clean_html(page: LoadedPage) -> tuple[Document, list[str]]:
         container = soup.body or soup
     images = _images(container, base_url)
     links = _links(container, base_url)
-    lead_tag = soup.select_one(rules().lead_selectors)
+    lead_tag = next(iter(select(soup, rules().lead_selectors)), None)
     lead = normalise_line(lead_tag.get_text(" ", strip=True)) if lead_tag else None
     if lead and fold(lead)[:60] not in fold(raw_text):
         raw_text = lead + "\n" + raw_text  # the chapô sits outside the body block on Drupal sites
