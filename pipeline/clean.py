@@ -502,7 +502,10 @@ _MD_LINK = re.compile(r"\[(?P<text>(?:\\.|[^\]])*)\]\((?P<url>[^)\s]*)\)")
 _NOTE_LINK = re.compile(r"^\[(?P<n>\d+)\]\s*<(?P<url>[^>]+)>\s*$")
 _SOURCE_LINE = re.compile(r"^URL de la source\s*(?:\((?P<label>[^)]*)\))?\s*:\s*<?(?P<url>[^>\s]+)>?", re.I)
 _DATES_LINE = re.compile(r"^Dates?\s*:\s*(?P<value>.+)$", re.I)
-_CATEGORY_LINE = re.compile(r"^(?:Type d'actualit[ée]s?|Thématiques?|Catégories?|Mots[- ]clés)\s*:\s*(?P<value>.+)$", re.I)
+_CATEGORY_LINE = re.compile(
+    r"^(?:Type d'actualit[ée]s?|Th[ée]matiques?(?:\(s\))?|Territoires?(?:\(s\))?|Cat[ée]gories?|Mots[- ]cl[ée]s|Tags?|Publics?(?:\(s\))?)\s*:\s*(?P<value>.+)$",
+    re.I,
+)
 
 
 def clean_text_dump(page: LoadedPage) -> tuple[Document, list[str]]:

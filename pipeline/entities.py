@@ -47,6 +47,8 @@ class Lexicon:
     place_suffixed_ids: frozenset[str]
     place_tail: re.Pattern
     venue: re.Pattern
+    structure: re.Pattern
+    place_head_kinds: dict[str, tuple[str, ...]]
     org_words: frozenset[str]
     org_before: re.Pattern
 
@@ -63,13 +65,17 @@ def lexicon() -> Lexicon:
         not_person_words=frozenset(fold(w) for w in roles["not_person_words"]),
         posts={fold(k): v for k, v in roles["posts"].items()},
         place_head=re.compile(
-            rf"(?<!politique de la )\b(?:{alternation(orgs['place_heads'])}|(?i:{alternation(orgs['place_heads_any_case'])}))\s+{_LINK}$"
+            rf"(?<!politique de la )\b({alternation(orgs['place_heads'])}|(?i:{alternation(orgs['place_heads_any_case'])}))\s+{_LINK}$"
         ),
         place_suffixed_ids=frozenset(orgs["place_suffixed_ids"]),
         place_tail=re.compile(rf"^[ -]({alternation(orgs['place_tails'])})\b"),
         venue=re.compile(
-            rf"\b(?i:{alternation(orgs['venue_heads'])})((?:\s+(?:de la |de l'|des |du |de |d')?{capitalised})+)"
+            rf"\b(?i:{alternation(orgs['venue_heads'])})((?:\s+(?:de la |de l'|des |du |de |d'|l')?{capitalised})+)"
         ),
+        structure=re.compile(
+            rf"\b(?:{alternation(orgs['structure_heads'])})((?:\s+(?:de la |de l'|des |du |de |d')?{capitalised})+)"
+        ),
+        place_head_kinds={fold(k): tuple(v) for k, v in orgs["place_head_kinds"].items()},
         org_words=frozenset(orgs["org_words"]),
         org_before=re.compile(rf"\b(?i:{alternation(orgs['org_before'])})\s+({capitalised}(?:\s+{capitalised})*)"),
     )
@@ -150,7 +156,7 @@ def find_organisations(text: str, doc, places: list[tuple[int, int, object]]) ->
     # bodies named after a place: "Ville de Nantes", "DREETS Grand Est", "Brest Métropole"
     for start, end, place in places:
         before = text[max(0, start - HEAD_WINDOW) : start]
-        if m := lex.place_head.search(before):
+        if (m := lex.place_head.search(before)) and place.kind in lex.place_head_kinds.get(fold(m.group(1)), (place.kind,)):
             head_start = start - len(before) + m.start()
             name = text[head_start:end]
             found.append(_Org(head_start, end, None, name[:1].upper() + name[1:], None, "rule:place-body"))
@@ -164,6 +170,9 @@ def find_organisations(text: str, doc, places: list[tuple[int, int, object]]) ->
                 break
     for m in lex.venue.finditer(text):
         found.append(_Org(m.start(), m.end(), None, text[m.start() : m.end()], None, "rule:venue"))
+    for m in lex.structure.finditer(text):
+        found.append(_Org(m.start(), m.end(), None, text[m.start() : m.end()], None, "rule:local-structure"))
+    found.extend(acronym_definitions(text))
     for m in lex.org_before.finditer(text):
         found.append(_Org(m.start(), m.end(), None, _strip_article(text[m.start() : m.end()]), None, "rule:org-context"))
     taken = [(o.start, o.end) for o in found]
@@ -172,14 +181,80 @@ def find_organisations(text: str, doc, places: list[tuple[int, int, object]]) ->
             continue
         if any(s < ent.end_char and ent.start_char < e for s, e in taken):
             continue
-        name = _strip_article(ent.text.split("\n")[0])
+        name = _trim_name(_strip_article(ent.text.split("\n")[0]))
         words = re.split(r"[\s-]+", name)
         if len(words) < 2 or not any(w in lex.org_words for w in words) or not name[:1].isupper() or _role_head(name):
             continue
         if load_places().lookup(name):
             continue
-        found.append(_Org(ent.start_char, ent.start_char + len(ent.text.split("\n")[0]), None, name, None, "model:ner"))
+        begin = ent.start_char + ent.text.find(name)
+        found.append(_Org(begin, begin + len(name), None, name, None, "model:ner"))
     return _resolve_overlaps(found)
+
+
+_TRAILING = re.compile(r"(?:\s+(?:de|du|des|d'|de la|de l'|et|à|en|pour|sur|(?:19|20)\d\d))+$|[\s«»\"'(,.;:–-]+$")
+
+
+def _trim_name(name: str) -> str:
+    """'Observatoire de la laïcité de 2013' -> 'Observatoire de la laïcité'; 'GIP «' -> 'GIP'."""
+    previous = None
+    while previous != name:
+        previous, name = name, _TRAILING.sub("", name).strip()
+    return name
+
+
+_ACRONYM_AFTER = re.compile(r"\(\s*([A-Z][A-Za-z0-9&]*[A-Z0-9](?:-[A-Z0-9]+)?)\s*\)")
+_ACRONYM_BEFORE = re.compile(r"\b([A-Z][A-Z0-9&]{1,7}(?:-[A-Z0-9]+)?)\s*\(\s*([A-ZÉÈ][^()]{4,120}?)\s*\)")
+_SMALL_WORDS = frozenset(["de", "du", "des", "d", "la", "le", "les", "l", "et", "pour", "en", "à", "au", "aux", "sur"])
+
+
+def _definition_words(text: str, paren_start: int, acronym: str) -> int | None:
+    """Where the long form of ``acronym`` starts before its parenthesis, Schwartz & Hearst style: the
+    shortest run of words ending there whose first word starts with the acronym's first letter and
+    whose letters hold the acronym's letters in order."""
+    letters = [c.lower() for c in acronym if c.isalpha()]
+    words = list(re.finditer(r"[\w'’-]+", text[max(0, paren_start - 160) : paren_start]))
+    base = max(0, paren_start - 160)
+    limit = min(len(words), len(letters) + 5)
+    for size in range(1, limit + 1):
+        run = words[-size:]
+        original = re.split(r"['’]", run[0].group())[-1]  # "l'Institut" -> "Institut"
+        first = original.lower()
+        if not first or first[0] != letters[0] or first in _SMALL_WORDS:
+            continue
+        chars = iter("".join(w.group().lower() for w in run))
+        if all(letter in chars for letter in letters) and original[:1].isupper():
+            return base + run[0].start() + (len(run[0].group()) - len(original))
+    return None
+
+
+def acronym_definitions(text: str) -> list[_Org]:
+    """Organisations a page defines: "Institut supérieur social de Mulhouse (ISSM)", "la BPS (Base
+    Pédagogique de Soutien)". The long form must read as an organisation (``org_words``)."""
+    found = []
+    for m in _ACRONYM_AFTER.finditer(text):
+        acronym = m.group(1)
+        start = _definition_words(text, m.start(), acronym)
+        if start is not None and (org := _defined_org(text[start : m.start()].strip(), acronym, start, m.end())):
+            found.append(org)
+    for m in _ACRONYM_BEFORE.finditer(text):
+        if org := _defined_org(m.group(2), m.group(1), m.start(), m.end()):
+            found.append(org)
+    return found
+
+
+def _defined_org(name: str, acronym: str, start: int, end: int) -> _Org | None:
+    """An organisation when the long form has an organisation word, or is a proper name whose
+    capitalised words spell the acronym ("Base Pédagogique de Soutien" = BPS); linked when known."""
+    gazetteer = load_gazetteer()
+    if known := gazetteer.lookup(acronym) or gazetteer.lookup(name):
+        return _Org(start, end, known.id, known.name, known.acronym, "gazetteer+definition")
+    words = re.split(r"[\s'’-]+", name)
+    initials = "".join(w[0] for w in words if w and w[0].isupper())
+    if any(w in lexicon().org_words for w in words) or initials == re.sub(r"[^A-Z]", "", acronym):
+        if not load_places().lookup(name):
+            return _Org(start, end, None, name, acronym, "rule:acronym-definition")
+    return None
 
 
 def _resolve_overlaps(found: list[_Org]) -> list[_Org]:
@@ -213,6 +288,7 @@ _NAME_DASH = re.compile(r"\s*-\s*")
 _FUNCTION_WORDS = frozenset(["les", "des", "le", "la", "aux", "nos", "vos", "leurs", "ces", "pour", "avec", "dans", "sur", "par", "en", "et", "un", "une", "du", "au", "tous", "toutes", "entre", "chez", "sans", "selon"])
 _FIRST_LAST = re.compile(r"\b([A-ZÉÈ][a-zéèëêïîôöüç]+(?:-[A-ZÉÈ][a-zéèëêïîôöüç]+)?)\s+([A-ZÉÈ]{2,}(?:[- ][A-ZÉÈ]{2,})?)\b")
 _FIRST_NAME_BEFORE = re.compile(r"\b[A-ZÉÈ][a-zéèëêïîôöüç]+\s*-\s*$")
+_PARTICLE_AFTER = re.compile(r"\s+[A-ZÉÈ][\w'’-]+")
 _ROLE_STOP = re.compile(r"\s+(?:qui|a|ont|avait|avaient|est|sont|était|étaient|sera|seront|s'est|se sont|ainsi que|avec|pour|lors)\b.*$", re.S)
 
 
@@ -309,6 +385,8 @@ def find_people(text: str, doc, orgs: list[_Org]) -> list[Person]:
     for start, end in sorted(candidates):
         if m := _FIRST_NAME_BEFORE.search(text, max(0, start - 30), start):
             start = m.start()  # "François - Antoine Mariani": the model starts at "Antoine"
+        if m := _PARTICLE_AFTER.match(text, end) if re.search(r"\s(?:Le|La|De|Du|Des|Van|Von|Di|Da)$", text[start:end]) else None:
+            end = m.end()  # "Raphaël Le" + "Méhauté"
         name = _person_name(text[start:end])
         if not _looks_like_name(name) or any(o.start < end and start < o.end for o in orgs):
             continue
