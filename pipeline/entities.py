@@ -345,15 +345,19 @@ def _role_after(text: str, end: int, sentence_end: int) -> tuple[str | None, int
     return role, position
 
 
-_BEFORE_ROLE = re.compile(r"(?:^|[,;:(–—]\s*|\bet\s+|\bpar\s+|\bde\s+)((?:la|le|l'|sa|son|leur|notre)\s+[^,;:()]{3,120}?),\s*$")
+_BEFORE_ROLE = re.compile(r"\b((?i:la|le|l'|sa|son|leur|notre)\s*[^,;:()]{3,120}?),\s*$")
+_BEFORE_ROLE_TIGHT = re.compile(r"\b(?i:la|le|l'|sa|son)\s*((?:\S+\s+){0,5}?\S+)\s+$")
 
 
 def _role_before(text: str, start: int, sentence_start: int) -> str | None:
-    """'la présidente de RésoVilles, X' -> 'présidente de RésoVilles'."""
+    """'la présidente de RésoVilles, X' -> 'présidente de RésoVilles'; 'le rappeur X' -> 'rappeur'."""
     before = text[sentence_start:start]
-    m = _BEFORE_ROLE.search(before)
-    if m and _role_head(m.group(1)):
-        return _strip_article(m.group(1))
+    for m in _BEFORE_ROLE.finditer(before):
+        if _role_head(m.group(1)):
+            return _strip_article(m.group(1))
+    m = _BEFORE_ROLE_TIGHT.search(before)
+    if m and _role_head(m.group(1)) and not re.search(r"[A-ZÉ]", m.group(1)[1:]):
+        return m.group(1)
     return None
 
 
@@ -385,7 +389,7 @@ def find_people(text: str, doc, orgs: list[_Org]) -> list[Person]:
     for start, end in sorted(candidates):
         if m := _FIRST_NAME_BEFORE.search(text, max(0, start - 30), start):
             start = m.start()  # "François - Antoine Mariani": the model starts at "Antoine"
-        if m := _PARTICLE_AFTER.match(text, end) if re.search(r"\s(?:Le|La|De|Du|Des|Van|Von|Di|Da)$", text[start:end]) else None:
+        if m := _PARTICLE_AFTER.match(text, end) if re.search(r"\s(?i:le|la|de|du|des|van|von|di|da)$", text[start:end]) else None:
             end = m.end()  # "Raphaël Le" + "Méhauté"
         name = _person_name(text[start:end])
         if not _looks_like_name(name) or any(o.start < end and start < o.end for o in orgs):
