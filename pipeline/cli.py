@@ -52,7 +52,8 @@ def extract(
     wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another run to release the output folder.")] = 0,
 ) -> None:
     """Extract every page of RAW_DIR into OUT_DIR: documents/<id>.json, events.jsonl, errors.jsonl, manifest.json."""
-    from .run import run_batch
+    from .nlp import ModelMissing
+    from .run import prepare, run_batch
 
     if not raw_dir.is_dir():
         typer.echo(f"crpv: error: {raw_dir} is not a folder of pages (give the folder that holds the scraped pages)", err=True)
@@ -64,6 +65,12 @@ def extract(
     except Timeout:
         typer.echo(f"crpv: another run is writing {out_dir} (lock {out_dir / '.crpv.lock'}); try again later or pass --wait", err=True)
         raise typer.Exit(EXIT_LOCKED)
+    try:
+        prepare()
+    except ModelMissing as exc:
+        lock.release()
+        typer.echo(f"crpv: error: {exc}", err=True)
+        raise typer.Exit(2)
     try:
         if not quiet and sys.stderr.isatty():
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
