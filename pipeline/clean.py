@@ -592,8 +592,9 @@ def clean_text_dump(page: LoadedPage) -> tuple[Document, list[str]]:
 def _organisation_of_site(site: str):
     """The gazetteer organisation whose website is ``site`` (the centre that publishes the page)."""
     for org in load_gazetteer():
-        if org.website and site_of("https://" + re.sub(r"^https?://", "", org.website)) == site:
-            return org
+        for website in filter(None, (org.website, *org.other_websites)):
+            if site_of("https://" + re.sub(r"^https?://", "", website)) == site:
+                return org
     return None
 
 

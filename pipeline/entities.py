@@ -77,7 +77,9 @@ def lexicon() -> Lexicon:
         ),
         place_head_kinds={fold(k): tuple(v) for k, v in orgs["place_head_kinds"].items()},
         org_words=frozenset(orgs["org_words"]),
-        org_before=re.compile(rf"\b(?i:{alternation(orgs['org_before'])})\s+({capitalised}(?:\s+{capitalised})*)"),
+        org_before=re.compile(
+            rf"\b(?i:{alternation(orgs['org_before'])})\s+({capitalised}(?:\s+{capitalised})*(?:\s+[a-zéèêàç]+(?=[.,;:)]))?)"
+        ),
     )
 
 
@@ -174,7 +176,9 @@ def find_organisations(text: str, doc, places: list[tuple[int, int, object]]) ->
         found.append(_Org(m.start(), m.end(), None, text[m.start() : m.end()], None, "rule:local-structure"))
     found.extend(acronym_definitions(text))
     for m in lex.org_before.finditer(text):
-        found.append(_Org(m.start(), m.end(), None, _strip_article(text[m.start() : m.end()]), None, "rule:org-context"))
+        # named by its own words ("Détours Atajos"), the mention keeps the head ("association Détours Atajos")
+        head = m.start() + len(re.match(r"(?i:les?\s+|la\s+|l')?", m.group()).group())
+        found.append(_Org(head, m.end(), None, m.group(1), None, "rule:org-context"))
     taken = [(o.start, o.end) for o in found]
     for ent in doc.ents:
         if ent.ent_id_ or ent.label_ not in ("ORG", "MISC", "LOC"):

@@ -144,6 +144,7 @@ class Organisation(BaseModel):
     kind: OrgKind
     region: str | None = None
     website: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}(?:/\S*)?$")
+    other_websites: tuple[str, ...] = Field(default=(), description="Former or other domains of the same body.")
     parent: str | None = Field(default=None, description="Id of the body this one is part of.")
     predecessor_of: str | None = Field(default=None, description="Id of this body's predecessor.")
     successor: str | None = Field(default=None, description="Id of the body that replaced this one.")

@@ -45,9 +45,18 @@ def test_place_qualified_bodies_keep_their_place():
 
 def test_unknown_organisations_are_kept_without_id():
     orgs, _, _ = extract("La séance s'est tenue à la maison de quartier Beaujardin avec le cabinet Bouzar.")
-    unknown = {o.name: o.id for o in orgs}
-    assert unknown.get("maison de quartier Beaujardin", "missing") is None
-    assert unknown.get("cabinet Bouzar", "missing") is None
+    unknown = {o.name: o for o in orgs}
+    assert unknown["maison de quartier Beaujardin"].id is None
+    assert unknown["Bouzar"].id is None and unknown["Bouzar"].mentions[0].text == "cabinet Bouzar"
+
+
+def test_organisations_defined_by_their_acronym():
+    orgs, _, _ = extract("Parmi les intervenants, l'Institut supérieur social de Mulhouse (ISSM) et la BPS (Base Pédagogique de Soutien).")
+    by_acronym = {o.acronym: o for o in orgs}
+    assert by_acronym["ISSM"].name == "Institut supérieur social de Mulhouse" and by_acronym["ISSM"].id is None
+    assert by_acronym["BPS"].name == "Base Pédagogique de Soutien"
+    orgs, _, _ = extract("Le Centre national de la fonction publique territoriale (CNFPT) forme les agents.")
+    assert [o.id for o in orgs] == ["cnfpt"]
 
 
 def test_the_region_as_territory_is_not_an_organisation():
