@@ -84,7 +84,9 @@ def lexicon() -> Lexicon:
 
 
 @dataclass
-class _Org:
+class OrgMention:
+    """One mention of an organisation in the text, as ``events`` reads organisers from it."""
+
     start: int
     end: int
     id: str | None
@@ -110,7 +112,7 @@ def _place_kind(kind: str) -> str:
     return kind if kind in ("commune", "département", "région", "country") else "territory"
 
 
-def keep_places(found: list[tuple[int, int, object]], orgs: list[_Org], people: list[Person]) -> list[tuple[int, int, object]]:
+def keep_places(found: list[tuple[int, int, object]], orgs: list[OrgMention], people: list[Person]) -> list[tuple[int, int, object]]:
     """Places that are not part of a person's name nor the first word of an organisation's name ("L'Union"
     in "l'Union régionale Habitat"), and no country inside an organisation's name ("BPI France"); a place
     inside or at the end of a name stays ("Brest Métropole", "Centre de ressources Bretagne - Pays de
@@ -148,37 +150,37 @@ def _strip_article(name: str) -> str:
     return re.sub(r"^(?:la|le|les|l')\s*", "", name, flags=re.I).strip(" ,.;:")
 
 
-def find_organisations(text: str, doc, places: list[tuple[int, int, object]]) -> list[_Org]:
+def find_organisations(text: str, doc, places: list[tuple[int, int, object]]) -> list[OrgMention]:
     gazetteer = load_gazetteer()
     lex = lexicon()
-    found: list[_Org] = []
+    found: list[OrgMention] = []
     for ent in doc.ents:
         if ent.label_ == "ORG" and ent.ent_id_ and (org := gazetteer.get(ent.ent_id_)) and org.kind != "programme":
-            found.append(_Org(ent.start_char, ent.end_char, org.id, org.name, org.acronym, "gazetteer"))
+            found.append(OrgMention(ent.start_char, ent.end_char, org.id, org.name, org.acronym, "gazetteer"))
     # bodies named after a place: "Ville de Nantes", "DREETS Grand Est", "Brest Métropole"
     for start, end, place in places:
         before = text[max(0, start - HEAD_WINDOW) : start]
         if (m := lex.place_head.search(before)) and place.kind in lex.place_head_kinds.get(fold(m.group(1)), (place.kind,)):
             head_start = start - len(before) + m.start()
             name = text[head_start:end]
-            found.append(_Org(head_start, end, None, name[:1].upper() + name[1:], None, "rule:place-body"))
+            found.append(OrgMention(head_start, end, None, name[:1].upper() + name[1:], None, "rule:place-body"))
         if m := lex.place_tail.match(text[end : end + 20]):
-            found.append(_Org(start, end + m.end(), None, text[start : end + m.end()], None, "rule:place-body"))
+            found.append(OrgMention(start, end + m.end(), None, text[start : end + m.end()], None, "rule:place-body"))
     for org in [o for o in found if o.id in lex.place_suffixed_ids]:
         for start, end, place in places:
             gap = text[org.end : start]
             if start >= org.end and re.fullmatch(rf"\s+{_LINK}", gap):
-                found.append(_Org(org.start, end, org.id, text[org.start : end], org.acronym, "gazetteer+place"))
+                found.append(OrgMention(org.start, end, org.id, text[org.start : end], org.acronym, "gazetteer+place"))
                 break
     for m in lex.venue.finditer(text):
-        found.append(_Org(m.start(), m.end(), None, text[m.start() : m.end()], None, "rule:venue"))
+        found.append(OrgMention(m.start(), m.end(), None, text[m.start() : m.end()], None, "rule:venue"))
     for m in lex.structure.finditer(text):
-        found.append(_Org(m.start(), m.end(), None, text[m.start() : m.end()], None, "rule:local-structure"))
+        found.append(OrgMention(m.start(), m.end(), None, text[m.start() : m.end()], None, "rule:local-structure"))
     found.extend(acronym_definitions(text))
     for m in lex.org_before.finditer(text):
         # named by its own words ("Détours Atajos"), the mention keeps the head ("association Détours Atajos")
         head = m.start() + len(re.match(r"(?i:les?\s+|la\s+|l')?", m.group()).group())
-        found.append(_Org(head, m.end(), None, m.group(1), None, "rule:org-context"))
+        found.append(OrgMention(head, m.end(), None, m.group(1), None, "rule:org-context"))
     taken = [(o.start, o.end) for o in found]
     for ent in doc.ents:
         if ent.ent_id_ or ent.label_ not in ("ORG", "MISC", "LOC"):
@@ -192,7 +194,7 @@ def find_organisations(text: str, doc, places: list[tuple[int, int, object]]) ->
         if load_places().lookup(name):
             continue
         begin = ent.start_char + ent.text.find(name)
-        found.append(_Org(begin, begin + len(name), None, name, None, "model:ner"))
+        found.append(OrgMention(begin, begin + len(name), None, name, None, "model:ner"))
     return _resolve_overlaps(found)
 
 
@@ -232,7 +234,7 @@ def _definition_words(text: str, paren_start: int, acronym: str) -> int | None:
     return None
 
 
-def acronym_definitions(text: str) -> list[_Org]:
+def acronym_definitions(text: str) -> list[OrgMention]:
     """Organisations a page defines: "Institut supérieur social de Mulhouse (ISSM)", "la BPS (Base
     Pédagogique de Soutien)". The long form must read as an organisation (``org_words``)."""
     found = []
@@ -247,23 +249,23 @@ def acronym_definitions(text: str) -> list[_Org]:
     return found
 
 
-def _defined_org(name: str, acronym: str, start: int, end: int) -> _Org | None:
+def _defined_org(name: str, acronym: str, start: int, end: int) -> OrgMention | None:
     """An organisation when the long form has an organisation word, or is a proper name whose
     capitalised words spell the acronym ("Base Pédagogique de Soutien" = BPS); linked when known."""
     gazetteer = load_gazetteer()
     if known := gazetteer.lookup(acronym) or gazetteer.lookup(name):
-        return _Org(start, end, known.id, known.name, known.acronym, "gazetteer+definition")
+        return OrgMention(start, end, known.id, known.name, known.acronym, "gazetteer+definition")
     words = re.split(r"[\s'’-]+", name)
     initials = "".join(w[0] for w in words if w and w[0].isupper())
     if any(w in lexicon().org_words for w in words) or initials == re.sub(r"[^A-Z]", "", acronym):
         if not load_places().lookup(name):
-            return _Org(start, end, None, name, acronym, "rule:acronym-definition")
+            return OrgMention(start, end, None, name, acronym, "rule:acronym-definition")
     return None
 
 
-def _resolve_overlaps(found: list[_Org]) -> list[_Org]:
+def _resolve_overlaps(found: list[OrgMention]) -> list[OrgMention]:
     """Longest mention first; a gazetteer id inside a longer rule mention is kept on it."""
-    chosen: list[_Org] = []
+    chosen: list[OrgMention] = []
     for org in sorted(found, key=lambda o: (-(o.end - o.start), o.start)):
         if any(c.start < org.end and org.start < c.end for c in chosen):
             continue
@@ -271,7 +273,7 @@ def _resolve_overlaps(found: list[_Org]) -> list[_Org]:
     return sorted(chosen, key=lambda o: o.start)
 
 
-def organisations_entities(text: str, found: list[_Org]) -> list[Organisation]:
+def organisations_entities(text: str, found: list[OrgMention]) -> list[Organisation]:
     merged: dict[str, Organisation] = {}
     for org in found:
         key = org.id or fold(org.name)
@@ -365,7 +367,7 @@ def _role_before(text: str, start: int, sentence_start: int) -> str | None:
     return None
 
 
-def _role_organisation(role: str, role_span: tuple[int, int], orgs: list[_Org]) -> tuple[str | None, str | None]:
+def _role_organisation(role: str, role_span: tuple[int, int], orgs: list[OrgMention]) -> tuple[str | None, str | None]:
     inside = [o for o in orgs if role_span[0] <= o.start and o.end <= role_span[1]]
     if inside:
         org = inside[0]
@@ -377,7 +379,7 @@ def _role_organisation(role: str, role_span: tuple[int, int], orgs: list[_Org]) 
     return None, None
 
 
-def find_people(text: str, doc, orgs: list[_Org]) -> list[Person]:
+def find_people(text: str, doc, orgs: list[OrgMention]) -> list[Person]:
     candidates: list[tuple[int, int]] = []
     for ent in doc.ents:
         if ent.label_ == "PER":

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from .entities import _Org
+from .entities import OrgMention
 from .gazetteer import load_gazetteer
 from .models import DateEntity, Event, Evidence, Location, OrganisationRef, Participants
 from .text import fold, fold_chars
@@ -223,11 +223,11 @@ def _group(candidates: list[_Candidate], text: str) -> list[_Candidate]:
 class _Context:
     text: str
     title: str
-    orgs: list[_Org]
+    orgs: list[OrgMention]
     places: list[tuple[int, int, object]]
     publisher: object | None
     single: bool
-    title_orgs: list[_Org]
+    title_orgs: list[OrgMention]
 
 
 def _windows(ctx: _Context, cand: _Candidate) -> list[tuple[int, int]]:
@@ -287,12 +287,12 @@ def _city(ctx: _Context, cand: _Candidate, online: bool, near_only: bool = False
     return None, None
 
 
-def _organisers_in(ctx: _Context, start: int, end: int) -> tuple[list[_Org], list[tuple[int, int]]]:
+def _organisers_in(ctx: _Context, start: int, end: int) -> tuple[list[OrgMention], list[tuple[int, int]]]:
     """Organisations named as organisers between ``start`` and ``end``: after "organisée par", "en
     partenariat avec"…, or as the subject of "organise", "accueillait"…; venues never."""
     v = vocabulary()
     text = ctx.text
-    found: list[_Org] = []
+    found: list[OrgMention] = []
     spans: list[tuple[int, int]] = []
     folded = fold_chars(text[start:end])
     for m in v["_before_any"].finditer(folded):
@@ -329,7 +329,7 @@ def _organisers_in(ctx: _Context, start: int, end: int) -> tuple[list[_Org], lis
 def _organisers(ctx: _Context, cand: _Candidate) -> tuple[list[OrganisationRef], Evidence | None]:
     """Every organiser named in the event's own windows (the whole page for a page with one event);
     else in the title ("L'IREV propose …") or the lead; else the centre that publishes the page."""
-    found: list[_Org] = []
+    found: list[OrgMention] = []
     spans: list[tuple[int, int]] = []
     for start, end in _windows(ctx, cand):
         orgs, where = _organisers_in(ctx, start, end)
@@ -353,7 +353,7 @@ def _organisers(ctx: _Context, cand: _Candidate) -> tuple[list[OrganisationRef],
     return [], None
 
 
-def _refs(found: list[_Org]) -> list[OrganisationRef]:
+def _refs(found: list[OrgMention]) -> list[OrganisationRef]:
     refs, seen = [], set()
     for org in sorted(found, key=lambda o: o.start):
         ref = OrganisationRef(id=org.id, name=org.name if not org.id else _canonical(org))
@@ -364,7 +364,7 @@ def _refs(found: list[_Org]) -> list[OrganisationRef]:
     return refs
 
 
-def _canonical(org: _Org) -> str:
+def _canonical(org: OrgMention) -> str:
     gaz = load_gazetteer().get(org.id)
     if org.name and gaz and org.name != gaz.name:
         return org.name  # "DREETS Grand Est": the body with its place
@@ -486,11 +486,11 @@ def extract_events(
     sentences: list[tuple[int, int]],
     dates: list[DateEntity],
     title_dates: list[DateEntity],
-    orgs: list[_Org],
+    orgs: list[OrgMention],
     places: list[tuple[int, int, object]],
     publisher_id: str | None,
     published: str | None,
-    title_orgs: list[_Org] = (),
+    title_orgs: list[OrgMention] = (),
 ) -> list[Event]:
     """The page's events, in the order the page gives them."""
     title = title or ""
