@@ -46,8 +46,10 @@ CONTEXT_CHARS = 40
 ORGANISER_WINDOW = 160
 # An organisation's verb ("X organise", "X, le centre de …, les accueillait") within this many characters.
 SUBJECT_WINDOW = 90
-# An event name read from a sentence keeps at most this many words.
+# An event name read from a sentence keeps at most this many words; a shorter one than MIN_NAME_WORDS
+# ("soirées") is put after the page title.
 NAME_WORDS = 12
+MIN_NAME_WORDS = 3
 
 
 @lru_cache(maxsize=1)
@@ -55,6 +57,7 @@ def vocabulary() -> dict:
     data = tomllib.loads(resources.files("pipeline.data").joinpath("events.toml").read_text("utf-8"))
     alternation = lambda words: "|".join(re.escape(fold(w)) for w in sorted(words, key=len, reverse=True))  # noqa: E731
     data["_kind_re"] = re.compile(rf"(?<![\w-])({alternation(data['kinds'])})(?![\w-])")
+    data["_kinds_folded"] = {fold(k) for k in data["kinds"]}
     data["_format_re"] = re.compile(rf"(?<![\w-])({alternation(data['formats'])})(?![\w-])")
     data["_topic_re"] = re.compile(rf"(?<![\w-])({alternation(data['topics'])})(?![\w-])")
     data["_before_re"] = re.compile(rf"({alternation(data['organisers']['before'])})\s*$")
@@ -418,13 +421,16 @@ def _name(ctx: _Context, cand: _Candidate) -> str:
         following = [ctx.text[s:e].strip(" –-") for s, e in lines[index + 1 : index + 1 + 2]]
         return " – ".join(x for x in following if x) or line
     sentence = ctx.text[cand.sentence[0] : cand.sentence[1]]
-    kind_words = cand.trigger[1] if cand.trigger else ""
-    position = fold_chars(sentence).find(kind_words) if kind_words else -1
-    if position < 0:
+    folded = fold_chars(sentence)
+    kinds = list(vocabulary()["_kind_re"].finditer(folded))  # a noun, not the verb that triggered
+    if not kinds:
         return ctx.title or sentence[:80]
-    words = re.split(r"(?<=[,.;:!?])\s|\s", sentence[position:])
-    name = " ".join(words[:NAME_WORDS])
-    return re.split(r"[,.;:!?](?:\s|$)", name)[0].strip()
+    kind = next((k for k in kinds if cand.trigger and k.group(1) == cand.trigger[1]), kinds[0])
+    words = re.split(r"(?<=[,.;:!?])\s|\s", sentence[kind.start() :])
+    name = re.split(r"[,.;:!?](?:\s|$)", " ".join(words[:NAME_WORDS]))[0].strip()
+    if len(name.split()) < MIN_NAME_WORDS and ctx.title:
+        return f"{ctx.title} – {name}"
+    return name[:1].upper() + name[1:]
 
 
 def build_event(ctx: _Context, cand: _Candidate, anchor_published: str | None) -> Event:
@@ -461,9 +467,13 @@ def build_event(ctx: _Context, cand: _Candidate, anchor_published: str | None) -
     status = None
     if anchor_published:
         status = "announced" if date.start > anchor_published else "past"
+    kind = cand.trigger[0] if cand.trigger else None
+    title_trigger = _trigger(fold(ctx.title)) if ctx.single and ctx.title else None
+    if title_trigger and cand.trigger and len(title_trigger[1]) > len(cand.trigger[1]) and title_trigger[1] in vocabulary()["_kinds_folded"]:
+        kind = title_trigger[0]  # "4e rencontre nationale" in the title says more than "rencontre"
     return Event(
         name=_name(ctx, cand),
-        kind=cand.trigger[0] if cand.trigger else None,
+        kind=kind,
         edition=edition,
         start_date=date.start,
         end_date=date.end,
