@@ -64,13 +64,13 @@ def extract(
         lock.acquire(timeout=wait)
     except Timeout:
         typer.echo(f"crpv: another run is writing {out_dir} (lock {out_dir / '.crpv.lock'}); try again later or pass --wait", err=True)
-        raise typer.Exit(EXIT_LOCKED)
+        raise typer.Exit(EXIT_LOCKED) from None
     try:
         prepare()
     except ModelMissing as exc:
         lock.release()
         typer.echo(f"crpv: error: {exc}", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     try:
         if not quiet and sys.stderr.isatty():
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn

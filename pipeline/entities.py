@@ -167,7 +167,7 @@ def find_organisations(text: str, doc, places: list[tuple[int, int, object]]) ->
         if m := lex.place_tail.match(text[end : end + 20]):
             found.append(OrgMention(start, end + m.end(), None, text[start : end + m.end()], None, "rule:place-body"))
     for org in [o for o in found if o.id in lex.place_suffixed_ids]:
-        for start, end, place in places:
+        for start, end, _ in places:
             gap = text[org.end : start]
             if start >= org.end and re.fullmatch(rf"\s+{_LINK}", gap):
                 found.append(OrgMention(org.start, end, org.id, text[org.start : end], org.acronym, "gazetteer+place"))

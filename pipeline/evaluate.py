@@ -18,7 +18,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .models import Record
 from .text import fold, normalise
 
 LOGGER = logging.getLogger(__name__)

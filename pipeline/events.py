@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import re
 import tomllib
-from datetime import date
+from datetime import date as calendar_day
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -175,7 +175,7 @@ def _only_event_day(dates: list[DateEntity], date: DateEntity) -> bool:
 
 
 def _days(key: tuple[str, str]) -> int:
-    return (date.fromisoformat(key[1][:10]) - date.fromisoformat(key[0][:10])).days + 1
+    return (calendar_day.fromisoformat(key[1][:10]) - calendar_day.fromisoformat(key[0][:10])).days + 1
 
 
 def _group(candidates: list[_Candidate], text: str) -> list[_Candidate]:
@@ -307,7 +307,7 @@ def _organisers_in(ctx: _Context, start: int, end: int) -> tuple[list[OrgMention
         if picked:
             spans.append((start + m.start(), window_end))
     inside = [o for o in ctx.orgs if start <= o.start < end and o.rule != "rule:venue"]
-    for index, org in enumerate(inside):
+    for org in inside:
         after = fold_chars(text[org.end : min(end, org.end + SUBJECT_WINDOW)])
         if not (m := v["_after_re"].match(after)):
             continue

@@ -101,7 +101,7 @@ def _extract(document: Document, doc, fetched_at: str | None) -> tuple[Entities,
     place_spans = entities.keep_places(place_spans, org_spans, people)
     places = entities.places_entities(text, place_spans)
     title = document.title or ""
-    for start, end, place in load_places().find_in_text(title):
+    for _, _, place in load_places().find_in_text(title):
         if place.name not in {p.name for p in places}:
             places.append(Place(name=place.name, kind=entities._place_kind(place.kind), insee=place.insee, region=place.region, rule="places:title"))
     found = Entities(
@@ -272,7 +272,7 @@ def run_batch(
     for start in range(0, len(pending), BATCH_SIZE):
         chunk = pending[start : start + BATCH_SIZE]
         outcomes = process_batch([path for path, _, _ in chunk], raw_dir, max_bytes=max_bytes)
-        for (path, rel, sha256), outcome in zip(chunk, outcomes):
+        for (_, rel, sha256), outcome in zip(chunk, outcomes):
             if on_page:
                 on_page(rel)
             _store(outcome, rel, sha256, out_dir, records, inputs, summary)
