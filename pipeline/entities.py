@@ -295,6 +295,10 @@ _FUNCTION_WORDS = frozenset(["les", "des", "le", "la", "aux", "nos", "vos", "leu
 _FIRST_LAST = re.compile(r"\b([A-ZÉÈ][a-zéèëêïîôöüç]+(?:-[A-ZÉÈ][a-zéèëêïîôöüç]+)?)\s+([A-ZÉÈ]{2,}(?:[- ][A-ZÉÈ]{2,})?)\b")
 _FIRST_NAME_BEFORE = re.compile(r"\b[A-ZÉÈ][a-zéèëêïîôöüç]+\s*-\s*$")
 _PARTICLE_AFTER = re.compile(r"\s+[A-ZÉÈ][\w'’-]+")
+_AFFILIATION = re.compile(
+    r"\s*(?:du|de la|de l'|des|de)\s+((?:[A-ZÉÈ]|(?:ville|communauté|commune|métropole|mairie|région|département|conseil|agence|association|direction|préfecture)\b).*)$",
+    re.S,
+)
 _ROLE_STOP = re.compile(r"\s+(?:qui|a|ont|avait|avaient|est|sont|était|étaient|sera|seront|s'est|se sont|ainsi que|avec|pour|lors)\b.*$", re.S)
 
 
@@ -337,6 +341,10 @@ def _role_after(text: str, end: int, sentence_end: int) -> tuple[str | None, int
         return None, end
     parts: list[str] = []
     position = end + 1
+    first = rest[1:].split(",")[0]
+    if m := _AFFILIATION.match(first):  # "Anne BEAUCHESNE, du CGET," -> "CGET"
+        affiliation = _ROLE_STOP.sub("", m.group(1)).strip()
+        return (affiliation or None), end + 1 + len(first)
     for segment in rest[1:].split(","):
         clean = _ROLE_STOP.sub("", segment).strip()
         if not clean or (not parts and not _role_head(clean)) or (parts and not _role_head(clean) and not clean[:1].isupper()):
