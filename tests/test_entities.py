@@ -77,6 +77,8 @@ def test_the_region_as_territory_is_not_an_organisation():
         ("Hélène Geoffroy, Maire de Vaulx-en-Velin, Co-vice-présidente du CNV et Représentante de l'AMF, ainsi que d'autres élus sont intervenus.",
          "Hélène Geoffroy", "Maire de Vaulx-en-Velin, Co-vice-présidente du CNV et Représentante de l'AMF", "CNV"),
         ("Andy GOLDING est venu témoigner.", "Andy GOLDING", None, None),
+        ("Un atelier avec Anne BEAUCHESNE, du CGET, et Philippe CARBASSE, de la ville de Perpignan.", "Anne BEAUCHESNE", "CGET", "CGET"),
+        ("En ouverture, le rappeur Kery JAMES a pris la parole.", "Kery JAMES", "rappeur", None),
     ],
 )
 def test_people_and_roles(text, name, role, organisation):
