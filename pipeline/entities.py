@@ -68,12 +68,13 @@ def lexicon() -> Lexicon:
             rf"(?<!politique de la )\b({alternation(orgs['place_heads'])}|(?i:{alternation(orgs['place_heads_any_case'])}))\s+{_LINK}$"
         ),
         place_suffixed_ids=frozenset(orgs["place_suffixed_ids"]),
-        place_tail=re.compile(rf"^[ -]({alternation(orgs['place_tails'])})\b"),
+        place_tail=re.compile(rf"^(?:-[A-ZÉÈ][\w'’]+)*[ -]({alternation(orgs['place_tails'])})\b"),
         venue=re.compile(
             rf"\b(?i:{alternation(orgs['venue_heads'])})((?:\s+(?:de la |de l'|des |du |de |d'|l')?{capitalised})+)"
         ),
         structure=re.compile(
-            rf"\b(?:{alternation(orgs['structure_heads'])})((?:\s+(?:de la |de l'|des |du |de |d')?{capitalised})+)"
+            rf"\b(?:{alternation([h for h in orgs['structure_heads'] if h.isupper()])}|(?i:{alternation([h for h in orgs['structure_heads'] if not h.isupper()])}))"
+            rf"((?:\s+(?:de la |de l'|des |du |de |d')?{capitalised})+)"
         ),
         place_head_kinds={fold(k): tuple(v) for k, v in orgs["place_head_kinds"].items()},
         org_words=frozenset(orgs["org_words"]),
