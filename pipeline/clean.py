@@ -87,6 +87,7 @@ class BoilerplateRules:
     """The patterns of ``data/boilerplate.toml``, compiled once."""
 
     field_labels: frozenset[str]
+    dump_end_lines: tuple[str, ...]
     drop_line: re.Pattern
     credit: re.Pattern
     image_file: re.Pattern
@@ -105,6 +106,7 @@ def rules() -> BoilerplateRules:
     data = tomllib.loads(resources.files("pipeline.data").joinpath("boilerplate.toml").read_text("utf-8"))
     return BoilerplateRules(
         field_labels=frozenset(fold(label) for label in data["field_labels"]),
+        dump_end_lines=tuple(fold(line) for line in data["dump_end_lines"]),
         drop_line=re.compile("|".join(f"(?:{p})" for p in data["drop_line_patterns"]), re.I),
         credit=re.compile(data["credit_pattern"], re.I),
         image_file=re.compile(data["image_file_pattern"], re.I),
@@ -495,6 +497,8 @@ def clean_html(page: LoadedPage) -> tuple[Document, list[str]]:
 # --- text dumps ----------------------------------------------------------------------------------
 
 
+# A dump's line this long that does not end a sentence was wrapped: the next line continues it.
+WRAPPED_LINE_CHARS = 55
 # The "Title (</path>)" line of a print-view dump is among its first lines.
 DUMP_TITLE_LINES = 4
 _DUMP_TITLE = re.compile(r"^(?P<title>.+?)\s*\(<(?P<url>[^>]+)>\)\s*$")
@@ -508,18 +512,66 @@ _CATEGORY_LINE = re.compile(
 )
 
 
+_LYNX_REFERENCE = re.compile(r"^\s*\d+\.\s+(?P<url>(?:https?|ftp|mailto|file):\S+)\s*$")
+_LYNX_MARKER = re.compile(r"\[\d+\](?=\S)")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s")
+_SENTENCE_END = re.compile(r"[.!?:;»\")]\s*$")
+
+
+def _lynx(lines: list[str]) -> tuple[list[str], list[Link], str | None]:
+    """A text-browser dump ("lynx -dump": "[12]Accueil" link markers, a numbered list of references at
+    the end, body indented, headings not): references become links, markers and menus go, the first
+    heading is returned as the title."""
+    if not any(_LYNX_REFERENCE.match(line) for line in lines) or not any(_LYNX_MARKER.search(line) for line in lines):
+        return lines, [], None
+    links = [Link(url=m.group("url")) for line in lines if (m := _LYNX_REFERENCE.match(line))]
+    kept, heading = [], None
+    for line in lines:
+        if _LYNX_REFERENCE.match(line) or line.strip() in ("References", "Références") or line.lstrip().startswith("#["):
+            continue
+        if _LIST_ITEM.match(line) and re.match(r"^\s*[-*•]\s*\[\d+\]", line) and len(line.split()) <= 6:
+            continue  # a menu entry: a list item that is only a link
+        clean = _LYNX_MARKER.sub("", line).replace("[IMG]", "").replace("[img]", "")
+        if heading is None and clean.strip() and not clean.startswith(" ") and len(clean.split()) >= 3:
+            heading = clean.strip()
+            continue
+        kept.append(clean)
+    return kept, links, heading
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    """Join the lines a dump wrapped inside a paragraph; list items, labels and short lines stay apart."""
+    out: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        previous = out[-1] if out else ""
+        if (
+            stripped and previous.strip() and len(previous.strip()) >= WRAPPED_LINE_CHARS
+            and not _SENTENCE_END.search(previous) and not _LIST_ITEM.match(line)
+            and (stripped[:1].islower() or stripped[:1].isdigit() or len(previous.strip()) >= WRAPPED_LINE_CHARS)
+        ):
+            out[-1] = previous.rstrip() + " " + stripped
+        else:
+            out.append(line)
+    return out
+
+
 def clean_text_dump(page: LoadedPage) -> tuple[Document, list[str]]:
     fields = _Fields()
     r = rules()
-    text_lines = normalise(page.text).split("\n")
+    raw_lines, links, heading = _lynx(page.text.replace("\r\n", "\n").split("\n"))
+    text_lines = [line for line in normalise("\n".join(_unwrap(raw_lines))).split("\n")]
+    if heading and "title" not in fields.values:
+        fields.set("title", normalise_line(heading), "text:heading-line", heading)
     body: list[str] = []
     images: list[Image] = []
-    links: list[Link] = []
     categories: list[str] = []
     lead: str | None = None
     expect_lead = False
     in_links = False
     for index, line in enumerate(text_lines):
+        if body and fold(line.rstrip(" :|")).startswith(r.dump_end_lines):
+            break  # related links, share buttons, footer: the article is over
         if index < DUMP_TITLE_LINES and "title" not in fields.values and (m := _DUMP_TITLE.match(line)):
             body.clear()  # what stood above the title ("Publié sur IREV (https://irev.fr)") is the print header
             fields.set("title", m.group("title").strip(), "text:title-line", line)

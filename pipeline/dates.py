@@ -82,6 +82,7 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
                        rf"(?:{g('wd2', wday)}\s+)?{g('d2', day)}\s+{g('m2', month)}(?:\s+{g('y2', year)})?"),
         ("day", rf"\b(?:{g('wd2', wday)}\s+)?{g('d2', day)}\s+{g('m2', month)}(?:\s+{g('y2', year)})?(?:\s+{g('rel', rel)})?"),
         ("numeric", rf"(?<![\d/.]){g('d2', num_day)}[/.]{g('mn2', num_month)}[/.]{g('y2', num_year)}(?![\d/.]\d)"),
+        ("numeric-day-month", rf"\b(?:{g('wd2', wday)}\s+|le\s+){g('d2', num_day)}/{g('mn2', num_month)}(?![/\d])"),
         ("iso", rf"(?<![\d-]){g('y2', year)}-{g('mn2', iso_month)}-{g('d2', iso_day)}(?!\d)"),
         ("season", rf"\b{g('season', season)}\s+(?:de\s+l'année\s+|de\s+|d')?{g('y2', year)}"),
         ("month-year", rf"\b(?:(?:début|fin|mi|courant)[\s-]+)?{g('m2', month)}\s+(?:de\s+l'année\s+)?{g('y2', year)}"),

@@ -40,8 +40,8 @@ MAX_EVENT_DAYS = 7
 # A list item is a line at most this long; its introduction ("… :") is at most this many lines above.
 LIST_ITEM_CHARS = 120
 LIST_ITEMS_BACK = 8
-# How far before a date a "circulaire du", "avant le" … is looked for.
-CONTEXT_CHARS = 40
+# How far before a date (within its clause) a "circulaire du", "avant le" … is looked for.
+CONTEXT_CHARS = 100
 # Organisations named within this many characters after "organisée par" / "en partenariat avec" count.
 ORGANISER_WINDOW = 160
 # An organisation's verb ("X organise", "X, le centre de …, les accueillait") within this many characters.
@@ -87,6 +87,7 @@ class _Candidate:
     line: tuple[int, int]
     trigger: tuple[str, str] | None = None  # (kind, words)
     others: list[DateEntity] = field(default_factory=list)
+    section: tuple[int, int] | None = None  # its line up to the next event's line
 
 
 def _bounds(spans: list[tuple[int, int]], position: int, default: tuple[int, int]) -> tuple[int, int]:
@@ -114,8 +115,11 @@ def _trigger(folded: str) -> tuple[str, str] | None:
 
 
 def _not_an_event(text: str, date: DateEntity, sentence_start: int) -> bool:
-    before = fold(text[max(sentence_start, date.span[0] - CONTEXT_CHARS) : date.span[0]])
-    return bool(vocabulary()["_not_event_re"].search(before))
+    """'la loi de programmation pour la ville et la cohésion urbaine du 21 février 2014': the clause
+    before the date (back to the last punctuation) names a law, a deadline, a founding…"""
+    window = text[max(sentence_start, date.span[0] - CONTEXT_CHARS) : date.span[0]]
+    clause = re.split(r"[.;:!?,()\n]", window)[-1]
+    return bool(vocabulary()["_not_event_re"].search(fold(clause)))
 
 
 def _candidates(text: str, title: str, dates: list[DateEntity], title_dates: list[DateEntity], sentences, lines) -> list[_Candidate]:
@@ -244,6 +248,8 @@ def _windows(ctx: _Context, cand: _Candidate) -> list[tuple[int, int]]:
         if cand.line[1] - cand.line[0] <= DATE_LINE_CHARS and cand.line in lines:
             index = lines.index(cand.line)
             windows.append((cand.line[0], lines[min(len(lines) - 1, index + LISTING_LINES_AFTER)][1]))
+        if cand.section and not ctx.single:
+            windows.append(cand.section)
     if ctx.single or cand.where == "title":
         windows.append((0, len(ctx.text)))
     return windows
@@ -300,7 +306,11 @@ def _organisers_in(ctx: _Context, start: int, end: int) -> tuple[list[OrgMention
     folded = fold_chars(text[start:end])
     for m in v["_before_any"].finditer(folded):
         phrase_end = start + m.end()
-        stop = re.search(r"[.;!?\n]|\s(?:pour|autour|sur|afin|qui|dont)\s", text[phrase_end : phrase_end + ORGANISER_WINDOW])
+        # bodies that asked for or funded the event are not its organisers: "à la demande de la DRAC"
+        stop = re.search(
+            r"[.;!?\n]|\s(?:pour|autour|sur|afin|qui|dont|à la demande|avec le soutien|grâce|financé|soutenu)\b",
+            text[phrase_end : phrase_end + ORGANISER_WINDOW],
+        )
         window_end = min(end, phrase_end + (stop.start() if stop else ORGANISER_WINDOW))
         picked = [o for o in ctx.orgs if phrase_end <= o.start < window_end and o.rule != "rule:venue"]
         found.extend(picked)
@@ -506,6 +516,9 @@ def extract_events(
     title = title or ""
     lines = _lines(text)
     candidates = _group(_candidates(text, title, dates, title_dates, sentences, lines), text)
+    in_text = [c for c in candidates if c.where == "text"]
+    for cand, following in zip(in_text, [*in_text[1:], None]):
+        cand.section = (cand.line[0], following.line[0] if following and following.line[0] > cand.line[0] else len(text))
     publisher = load_gazetteer().get(publisher_id) if publisher_id else None
     ctx = _Context(
         text=text, title=title, orgs=orgs, places=places, publisher=publisher, single=len(candidates) == 1,

@@ -101,3 +101,24 @@ def test_text_dump_rules(tmp_path):
 def test_title_from_slug():
     assert title_from_slug("https://irev.fr/actualites-0/regroupement-national-des-crpv") == "Regroupement national des crpv"
     assert title_from_slug("https://irev.fr/node/1234") is None
+
+
+def test_text_browser_dump(tmp_path):
+    dump = (
+        "   #[1]Centre [2]Flux RSS\n\n     * [3]Accueil\n     * [4]Agenda\n\n"
+        "   Vous êtes ici : [5]Accueil > [6]Archives\n\n"
+        "Journée régionale des contrats de ville\n\n"
+        "   Le jeudi 28 septembre, le centre de ressources consacrait sa journée\n"
+        "   régionale aux contrats de ville, en présence des équipes de l'État et des\n"
+        "   collectivités.\n\n"
+        "   [IMG] Photo : CRPV, DR\n\n   Dans la même rubrique\n     * [7]Autre journée - 28 juin 2012 - Aix\n\n"
+        "References\n\n   1. https://exemple.fr/rss\n   5. https://exemple.fr/\n   7. https://exemple.fr/node/1\n"
+    )
+    (tmp_path / "d.txt").write_text(dump)
+    document, _ = clean(load_page(tmp_path / "d.txt", tmp_path))
+    assert document.title == "Journée régionale des contrats de ville"
+    assert document.text == (
+        "Le jeudi 28 septembre, le centre de ressources consacrait sa journée régionale aux contrats de ville, "
+        "en présence des équipes de l'État et des collectivités."
+    )
+    assert "https://exemple.fr/node/1" in [link.url for link in document.links]

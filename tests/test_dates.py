@@ -29,6 +29,7 @@ def one(text: str, published: str | None = None, **kwargs):
         ("le 5 juin prochain", "2025-06-10", "2026-06-05", "2026-06-05"),
         ("les 7-8 et 21-22 mars", "2016-01-10", "2016-03-07", "2016-03-22"),
         ("du 28 décembre au 3 janvier 2020", None, "2019-12-28", "2020-01-03"),
+        ("Mardi 14/01", "2024-12-16", "2025-01-14", "2025-01-14"),
     ],
 )
 def test_days_and_ranges(phrase, published, start, end):

@@ -22,7 +22,7 @@ REPORT = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Re
 <div class="entry-content">
 <p>Les 21 et 22 octobre derniers, à l'invitation de l'IREV et en partenariat avec l'ANCT, une centaine de professionnels se sont retrouvés à Paris pour la 6ème rencontre nationale.</p>
 <p>Le 21 octobre, une plénière puis trois tables rondes ont permis d'échanger sur les cités éducatives. Le 22 octobre, un forum ouvert a clôturé les travaux.</p>
-<p>La circulaire du 12 juin 2019 a rappelé le rôle des centres. Les inscriptions au prochain cycle sont ouvertes jusqu'au 15 décembre 2021.</p>
+<p>La loi de programmation pour la ville et la cohésion urbaine du 21 février 2014 a rappelé le rôle des centres. Les inscriptions au prochain cycle sont ouvertes jusqu'au 15 décembre 2021.</p>
 </div></article></main>
 <aside class="sidebar"><p>24/11/2021 : Webinaire santé à Lyon</p></aside></body></html>"""
 
@@ -86,3 +86,9 @@ def test_seed_events_have_evidence(name):
     record = process_page(SEEDS / name, SEEDS)
     for event in record.events:
         assert {"dates", "location", "organisers"} <= set(event.evidence)
+
+
+def test_bodies_that_asked_for_an_event_are_not_its_organisers(tmp_path):
+    html = REPORT.replace("à l'invitation de l'IREV et en partenariat avec l'ANCT", "organisée par l'IREV à la demande de l'ANCT")
+    [event] = page(tmp_path, html).events
+    assert [o.id for o in event.organisers] == ["crpv-irev"]
