@@ -49,6 +49,8 @@ class Lexicon:
     venue: re.Pattern
     structure: re.Pattern
     place_head_kinds: dict[str, tuple[str, ...]]
+    plural_head: re.Pattern
+    plural_names: dict[str, str]
     org_words: frozenset[str]
     org_before: re.Pattern
 
@@ -77,6 +79,8 @@ def lexicon() -> Lexicon:
             rf"((?:\s+(?:de la |de l'|des |du |de |d')?{capitalised})+)"
         ),
         place_head_kinds={fold(k): tuple(v) for k, v in orgs["place_head_kinds"].items()},
+        plural_head=re.compile(rf"\b(?i:{alternation(orgs['plural_heads'])})\s+{_LINK}$"),
+        plural_names={fold(k): v for k, v in orgs["plural_heads"].items()},
         org_words=frozenset(orgs["org_words"]),
         org_before=re.compile(
             rf"\b(?i:{alternation(orgs['org_before'])})\s+({capitalised}(?:\s+{capitalised})*(?:\s+[a-zéèêàç]+(?=[.,;:)]))?)"
@@ -123,7 +127,7 @@ def keep_places(found: list[tuple[int, int, object]], orgs: list[OrgMention], pe
     for start, end, place in found:
         if any(s < end and start < e for s, e in spans):
             continue
-        inside = [o for o in orgs if o.start < end and start < o.end and o.rule != "rule:place-body"]
+        inside = [o for o in orgs if o.start < end and start < o.end and not o.rule.endswith("place-body")]
         if inside and (place.kind == "country" or any(start <= o.start for o in inside)):
             continue
         kept.append((start, end, place))
@@ -167,6 +171,7 @@ def find_organisations(text: str, doc, places: list[tuple[int, int, object]]) ->
             found.append(OrgMention(head_start, end, None, name[:1].upper() + name[1:], None, "rule:place-body"))
         if m := lex.place_tail.match(text[end : end + 20]):
             found.append(OrgMention(start, end + m.end(), None, text[start : end + m.end()], None, "rule:place-body"))
+    found.extend(_plural_bodies(text, places))
     for org in [o for o in found if o.id in lex.place_suffixed_ids]:
         for start, end, _ in places:
             gap = text[org.end : start]
@@ -262,6 +267,36 @@ def _defined_org(name: str, acronym: str, start: int, end: int) -> OrgMention | 
         if not load_places().lookup(name):
             return OrgMention(start, end, None, name, acronym, "rule:acronym-definition")
     return None
+
+
+def _plural_bodies(text: str, places: list[tuple[int, int, object]]) -> list[OrgMention]:
+    """'les préfectures de région Rhône-Alpes, Auvergne et Bourgogne' -> three préfectures de région."""
+    lex = lexicon()
+    bodies: list[OrgMention] = []
+    for index, (start, end, _) in enumerate(places):
+        before = text[max(0, start - HEAD_WINDOW) : start]
+        if not (m := lex.plural_head.search(before)):
+            continue
+        singular = lex.plural_names[_head_key(m.group(0))]
+        chain = [(start, end)]
+        for next_start, next_end, _ in places[index + 1 :]:
+            if not re.fullmatch(rf"\s*(?:,|et)\s*{_LINK}", text[chain[-1][1] : next_start]):
+                break
+            chain.append((next_start, next_end))
+        if len(chain) < 2:
+            continue
+        link = re.search(rf"\s+({_LINK})$", m.group(0)).group(1)
+        for s, e in chain:
+            bodies.append(OrgMention(s, e, None, f"{singular} {link}{text[s:e]}".replace("  ", " "), None, "rule:plural-place-body"))
+    return bodies
+
+
+def _head_key(head: str) -> str:
+    words = fold(head).split()
+    for size in range(len(words), 0, -1):
+        if " ".join(words[:size]) in lexicon().plural_names:
+            return " ".join(words[:size])
+    return words[0]
 
 
 def _resolve_overlaps(found: list[OrgMention]) -> list[OrgMention]:

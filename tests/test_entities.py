@@ -111,3 +111,11 @@ def test_places_are_official_names_and_never_urls_or_file_names():
 def test_a_place_in_a_person_name_or_an_organisation_name():
     _, _, places = extract("François-Antoine Mariani a parlé avec France Urbaine et Sciences Po Saint-Germain-en-Laye.")
     assert [p.name for p in places] == ["Saint-Germain-en-Laye"]
+
+
+def test_plural_bodies_over_a_list_of_places():
+    orgs, _, places = extract("Organisée par les préfectures de région Rhône-Alpes, Auvergne et Bourgogne, avec les Départements du Nord et du Pas-de-Calais.")
+    names = {o.name for o in orgs}
+    assert {"Préfecture de région Rhône-Alpes", "Préfecture de région Auvergne", "Préfecture de région Bourgogne"} <= names
+    assert {"Département du Nord", "Département du Pas-de-Calais"} <= names
+    assert {"Nord", "Pas-de-Calais"} <= {p.name for p in places}
