@@ -175,7 +175,7 @@ def find_organisations(text: str, doc, places: list[tuple[int, int, object]]) ->
     for org in [o for o in found if o.id in lex.place_suffixed_ids]:
         for start, end, _ in places:
             gap = text[org.end : start]
-            if start >= org.end and re.fullmatch(rf"\s+{_LINK}", gap):
+            if start >= org.end and re.fullmatch(rf"\s+(?:de la région |de région |en région )?{_LINK}", gap):
                 found.append(OrgMention(org.start, end, org.id, text[org.start : end], org.acronym, "gazetteer+place"))
                 break
     for m in lex.venue.finditer(text):
@@ -309,10 +309,17 @@ def _resolve_overlaps(found: list[OrgMention]) -> list[OrgMention]:
     return sorted(chosen, key=lambda o: o.start)
 
 
+def org_key(org: OrgMention) -> str:
+    """One organisation per id, except bodies that exist once per place ("DREETS Grand Est")."""
+    if org.id and not org.rule.endswith("+place"):
+        return org.id
+    return f"{org.id or ''}:{fold(org.name)}"
+
+
 def organisations_entities(text: str, found: list[OrgMention]) -> list[Organisation]:
     merged: dict[str, Organisation] = {}
     for org in found:
-        key = org.id or fold(org.name)
+        key = org_key(org)
         mention = Mention(text=text[org.start : org.end], span=(org.start, org.end))
         if key in merged:
             merged[key].mentions.append(mention)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from .entities import OrgMention
+from .entities import OrgMention, org_key
 from .gazetteer import load_gazetteer
 from .models import DateEntity, Event, Evidence, Location, OrganisationRef, Participants
 from .text import fold, fold_chars
@@ -370,7 +370,7 @@ def _refs(found: list[OrgMention]) -> list[OrganisationRef]:
     refs, seen = [], set()
     for org in sorted(found, key=lambda o: o.start):
         ref = OrganisationRef(id=org.id, name=org.name if not org.id else _canonical(org))
-        key = ref.id or fold(ref.name)
+        key = org_key(org)
         if key not in seen:
             seen.add(key)
             refs.append(ref)
