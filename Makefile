@@ -24,11 +24,11 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 ## Scores on the shared dev corpus, on our own annotated pages (devset/) and on held-out pages never
-## used for development (heldout/).
+## used for development (heldout*/).
 eval: $(STAMP)
 	$(BIN)/crpv eval $(SHARED)/dev-corpus --baseline
 	$(BIN)/crpv eval devset --baseline
-	@if [ -d heldout/gold ]; then $(BIN)/crpv eval heldout --baseline; fi
+	@for set in heldout*/; do if [ -d "$$set/gold" ]; then $(BIN)/crpv eval "$${set%/}" --baseline; fi; done
 	@if [ -d $(SHARED)/peer-data/trafilatura-eval ]; then $(BIN)/crpv eval-cleaning $(SHARED)/peer-data/trafilatura-eval; fi
 
 ## Pages per second and peak memory on raw/ and the dev corpus.
