@@ -430,6 +430,12 @@ def _role_organisation(role: str, role_span: tuple[int, int], orgs: list[OrgMent
     return None, None
 
 
+def _named_after_territory(name: str) -> bool:
+    """'Francas de Meurthe-et-Moselle': a body named after a département or région, not a person."""
+    m = re.search(r"\s(?:de la|de l'|des|du|de|d')\s*(.+)$", name)
+    return bool(m) and any(p.kind in ("département", "région") for p in load_places().lookup(m.group(1)))
+
+
 def find_people(text: str, doc, orgs: list[OrgMention]) -> list[Person]:
     candidates: list[tuple[int, int]] = []
     for ent in doc.ents:
@@ -451,7 +457,7 @@ def find_people(text: str, doc, orgs: list[OrgMention]) -> list[Person]:
         name = _person_name(text[start:end])
         if not _looks_like_name(name) or any(o.start < end and start < o.end for o in orgs):
             continue
-        if gazetteer.lookup(name) or load_places().lookup(name):
+        if gazetteer.lookup(name) or load_places().lookup(name) or _named_after_territory(name):
             continue
         sent_start, sent_end = next(((s, e) for s, e in sentences if s <= start < e), (start, len(text)))
         line_end = text.find("\n", end)

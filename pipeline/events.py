@@ -124,6 +124,10 @@ def _not_an_event(text: str, date: DateEntity, sentence_start: int) -> bool:
 
 def _candidates(text: str, title: str, dates: list[DateEntity], title_dates: list[DateEntity], sentences, lines) -> list[_Candidate]:
     found = []
+    eligible = [
+        d for d in dates
+        if d.precision == "day" and not _not_an_event(text, d, _bounds(sentences, d.span[0], d.span)[0])
+    ]
     for date in dates:
         if date.precision != "day":
             continue
@@ -138,7 +142,7 @@ def _candidates(text: str, title: str, dates: list[DateEntity], title_dates: lis
             trigger = _trigger(fold(" ".join(text[s:e] for s, e in around)))
         if trigger is None:
             trigger = _list_intro_trigger(text, lines, line)
-        if trigger is None and len(dates) and fold(title) and _trigger(fold(title)) and _only_event_day(dates, date):
+        if trigger is None and fold(title) and _trigger(fold(title)) and _only_event_day(eligible, date):
             trigger = _trigger(fold(title))
         if trigger:
             found.append(_Candidate(date, "text", sentence, line, trigger))
