@@ -53,6 +53,7 @@ class Lexicon:
     plural_names: dict[str, str]
     org_words: frozenset[str]
     org_before: re.Pattern
+    not_acronyms: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -82,6 +83,7 @@ def lexicon() -> Lexicon:
         plural_head=re.compile(rf"\b(?i:{alternation(orgs['plural_heads'])})\s+{_LINK}$"),
         plural_names={fold(k): v for k, v in orgs["plural_heads"].items()},
         org_words=frozenset(orgs["org_words"]),
+        not_acronyms=frozenset(orgs["not_organisation_acronyms"]),
         org_before=re.compile(
             rf"\b(?i:{alternation(orgs['org_before'])})\s+({capitalised}(?:\s+{capitalised})*(?:\s+[a-zéèêàç]+(?=[.,;:)]))?)"
         ),
@@ -183,6 +185,10 @@ def find_organisations(text: str, doc, places: list[tuple[int, int, object]]) ->
     for m in lex.structure.finditer(text):
         found.append(OrgMention(m.start(), m.end(), None, text[m.start() : m.end()], None, "rule:local-structure"))
     found.extend(acronym_definitions(text))
+    for m in _ARTICLE_ACRONYM.finditer(text):
+        acronym = m.group(1)
+        if acronym not in lex.not_acronyms and not gazetteer.lookup(acronym) and not load_places().lookup(acronym):
+            found.append(OrgMention(m.start(1), m.end(1), None, acronym, acronym, "rule:acronym"))
     for m in lex.org_before.finditer(text):
         # named by its own words ("Détours Atajos"), the mention keeps the head ("association Détours Atajos")
         head = m.start() + len(re.match(r"(?i:les?\s+|la\s+|l')?", m.group()).group())
@@ -205,6 +211,10 @@ def find_organisations(text: str, doc, places: list[tuple[int, int, object]]) ->
 
 
 _TRAILING = re.compile(r"(?:\s+(?:de|du|des|d'|de la|de l'|et|à|en|pour|sur|(?:19|20)\d\d))+$|[\s«»\"'(,.;:–-]+$")
+
+
+# An unknown acronym after an article or a contraction: "l'AREAL", "du CERAPS", "les équipes de la FNCS".
+_ARTICLE_ACRONYM = re.compile(r"(?:\b(?:l'|le |la |du |de la |au )|\bde l')([A-Z][A-Z]{2,7})(?![\w'’-])")
 
 
 def _trim_name(name: str) -> str:

@@ -119,3 +119,11 @@ def test_plural_bodies_over_a_list_of_places():
     assert {"Préfecture de région Rhône-Alpes", "Préfecture de région Auvergne", "Préfecture de région Bourgogne"} <= names
     assert {"Département du Nord", "Département du Pas-de-Calais"} <= names
     assert {"Nord", "Pas-de-Calais"} <= {p.name for p in places}
+
+
+def test_unknown_acronyms_after_an_article_are_organisations_but_not_the_field_s_concepts():
+    orgs, _, _ = extract("L'ORIV et l'AREAL vous invitent ; le directeur-adjoint du CERAPS parlera des QPV et du NPNRU.")
+    by_name = {o.name: o for o in orgs}
+    assert by_name["AREAL"].id is None and "CERAPS" in by_name
+    assert "QPV" not in by_name and "NPNRU" not in by_name
+    assert by_name["Observatoire régional de l'intégration et de la ville"].id == "crpv-oriv"
