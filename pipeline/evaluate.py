@@ -229,16 +229,17 @@ def evaluate_corpus(corpus: Path, baseline: bool = False) -> dict:
         systems["baseline"] = baseline_record
     report: dict = {"corpus": str(corpus), "pages": len(golds), "systems": {}}
     for name, system in systems.items():
-        tally, pages = Tally(), []
+        tally, pages, failed = Tally(), [], []
         for gold in golds:
             path = (corpus / gold["input"]).resolve()
             try:
                 record = system(path, path.parent).model_dump(mode="json")
             except Exception as exc:  # noqa: BLE001 - a failing page scores as empty, and is reported
                 LOGGER.warning("%s failed on %s: %s", name, gold["input"], exc)
+                failed.append(f"{gold['input']}: {type(exc).__name__}: {exc}")
                 record = {"document": {}, "events": [], "entities": {}}
             pages.append(score_page(gold, record, aliases, tally))
-        report["systems"][name] = {"scores": tally.report(), "pages": pages}
+        report["systems"][name] = {"scores": tally.report(), "pages": pages, "failed": failed}
     return report
 
 
@@ -273,6 +274,9 @@ def format_report(report: dict) -> str:
     lines = [f"{report['corpus']}: {report['pages']} annotated pages", f"{'':34}" + "".join(f"{s:>18}" for s in systems)]
     for key, label in _ROWS:
         lines.append(f"{label:34}" + "".join(f"{_cell(report['systems'][s]['scores'][key]):>18}" for s in systems))
+    for system in systems:
+        for failure in report["systems"][system].get("failed", []):
+            lines.append(f"{system} FAILED on {failure} (scored as an empty record)")
     return "\n".join(lines)
 
 
