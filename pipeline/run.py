@@ -83,7 +83,7 @@ def _document(path: Path, raw_dir: Path, max_bytes: int) -> tuple[LoadedPage, Do
     return page, document, warnings
 
 
-def _extract(document: Document, doc, fetched_at: str | None) -> tuple[Entities, list[Event], list[str]]:
+def _extract(document: Document, doc, title_doc, fetched_at: str | None) -> tuple[Entities, list[Event], list[str]]:
     """dates -> places -> organisations -> people -> events, for one French document."""
     text = document.text
     warnings: list[str] = []
@@ -108,7 +108,7 @@ def _extract(document: Document, doc, fetched_at: str | None) -> tuple[Entities,
         dates=dates, people=people, organisations=entities.organisations_entities(text, org_spans), places=places,
     )
     sentences = [part for s in doc.sents for part in _split_lines(text, s.start_char, s.end_char)]
-    title_orgs = entities.find_organisations(title, nlp.analyse([title])[0], load_places().find_in_text(title)) if title else []
+    title_orgs = entities.find_organisations(title, title_doc, load_places().find_in_text(title)) if title else []
     found_events = events.extract_events(
         text, title, sentences, dates, title_dates, org_spans, place_spans, document.publisher_id, document.published,
         title_orgs,
@@ -157,6 +157,7 @@ def process_batch(paths: list[Path], raw_dir: Path, max_bytes: int = DEFAULT_MAX
             loaded.append(exc)
     french = [i for i, item in enumerate(loaded) if not isinstance(item, Exception) and item[1].language in (None, "fr")]
     docs = dict(zip(french, nlp.analyse(loaded[i][1].text for i in french)))
+    title_docs = dict(zip(french, nlp.analyse(loaded[i][1].title or "" for i in french)))
     outcomes: list[Record | Exception] = []
     for i, item in enumerate(loaded):
         if isinstance(item, Exception):
@@ -164,7 +165,8 @@ def process_batch(paths: list[Path], raw_dir: Path, max_bytes: int = DEFAULT_MAX
             continue
         page, document, warnings = item
         try:
-            extracted = _extract(document, docs[i], page.sidecar.fetched_at if page.sidecar else None) if i in docs else None
+            fetched_at = page.sidecar.fetched_at if page.sidecar else None
+            extracted = _extract(document, docs[i], title_docs[i], fetched_at) if i in docs else None
             outcomes.append(_record(page, document, warnings, extracted))
         except Exception as exc:  # noqa: BLE001
             outcomes.append(exc)
