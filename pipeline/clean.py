@@ -126,6 +126,8 @@ def rules() -> BoilerplateRules:
 MIN_PARAGRAPH_CHARS = 40
 MIN_COVERAGE = 0.6
 MIN_CONTAINER_CHARS = 400
+# Shorter lines of a sidebar are not compared with the text (a "Lire la suite" may stand in both).
+MIN_NOISE_LINE_CHARS = 25
 # Items side by side that make a page a listing.
 MIN_LISTING_ITEMS = 3
 MAX_LISTING_WRAPPER_CHILDREN = 3
@@ -267,24 +269,34 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", fold(text))
 
 
-def _listing(soup: BeautifulSoup) -> Tag | None:
-    """The block holding three or more dated listing items side by side (an agenda page), if any."""
+def _listing(soup: BeautifulSoup, text: str) -> Tag | None:
+    """The block holding three or more dated listing items side by side (an agenda page), if any, and
+    only when it holds the start of trafilatura's text (a list of related articles beside an article
+    is not the page)."""
+    probes = [_squash(line)[:40] for line in text.split("\n") if len(line) >= MIN_NOISE_LINE_CHARS][:3]
     boilerplate = {id(el) for el in select(soup, rules().boilerplate_selectors)}
     for selector in rules().listing_item_selectors:
-        by_parent: dict[int, list[Tag]] = {}
-        for item in select(soup, (selector,)):
-            if item.parent is None or any(id(a) in boilerplate for a in item.parents):
-                continue
-            if dates.find_expressions(item.get_text(" ", strip=True)):
-                by_parent.setdefault(id(item.parent), []).append(item)
-        for siblings in by_parent.values():
+        items = [
+            item for item in select(soup, (selector,))
+            if item.parent is not None and not any(id(a) in boilerplate for a in item.parents)
+            and dates.find_expressions(item.get_text(" ", strip=True))
+        ]
+        for depth in (1, 2):  # items side by side, or each in a row of its own ("…__event-row")
+            by_parent: dict[int, list[Tag]] = {}
+            for item in items:
+                ancestor = item.parent if depth == 1 else item.parent.parent
+                if ancestor is not None:
+                    by_parent.setdefault(id(ancestor), []).append(item)
+            siblings = max(by_parent.values(), key=len, default=[])
             if len(siblings) >= MIN_LISTING_ITEMS:
-                parent = siblings[0].parent
+                parent = siblings[0].parent if depth == 1 else siblings[0].parent.parent
                 # a views/listing wrapper holding the listing and its header: read the header too
                 wrapper = parent.parent
                 if wrapper is not None and len(wrapper.find_all(recursive=False)) <= MAX_LISTING_WRAPPER_CHILDREN:
-                    return wrapper
-                return parent
+                    parent = wrapper
+                block = _squash(parent.get_text(" ", strip=True))
+                if any(probe in block for probe in probes):
+                    return parent
     return None
 
 
@@ -292,7 +304,7 @@ def _main_container(soup: BeautifulSoup, text: str) -> tuple[Tag | None, bool]:
     """The block that holds the article: a listing's parent; else the first content selector matching
     one block that covers most of trafilatura's paragraphs; else the first specific one that holds real
     text (trafilatura fails on table layouts). The flag says whether the block covers trafilatura's text."""
-    if (listing := _listing(soup)) is not None:
+    if (listing := _listing(soup, text)) is not None:
         return listing, False
     paragraphs = [_squash(line)[:50] for line in text.split("\n") if len(line) >= MIN_PARAGRAPH_CHARS]
     fallback = None
@@ -306,6 +318,19 @@ def _main_container(soup: BeautifulSoup, text: str) -> tuple[Tag | None, bool]:
             if paragraphs and sum(p in block_text for p in paragraphs) >= MIN_COVERAGE * len(paragraphs):
                 return tag, True
     return fallback, False
+
+
+def _without_boilerplate_lines(soup: BeautifulSoup, text: str) -> str:
+    """trafilatura's text less the lines that stand in the page's sidebars, menus and footers (it keeps
+    them on table and column layouts)."""
+    noise = set()
+    for block in select(soup, rules().boilerplate_selectors):
+        for line in block.get_text("\n", strip=True).split("\n"):
+            if len(line) >= MIN_NOISE_LINE_CHARS:
+                noise.add(_squash(line))
+    if not noise:
+        return text
+    return "\n".join(line for line in normalise(text).split("\n") if _squash(line) not in noise)
 
 
 _BLOCKS = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "blockquote", "pre", "td", "th", "tr",
@@ -401,12 +426,19 @@ def _visible_dates(soup: BeautifulSoup, container: Tag, fields: _Fields) -> None
     for el in select(soup, rules().boilerplate_selectors):
         if el is not container and container not in el.descendants and not el.decomposed:
             el.decompose()
-    for tag in soup.find_all(["time", "abbr"]):
-        label = " ".join(tag.get("class", [])) + " " + (tag.get("itemprop") or "")
+    marked = soup.find_all(["time", "abbr"]) + [
+        tag for tag in soup.find_all(["span", "div", "p", "meta"])
+        if re.search(r"datePublished|dc:date|dc:created|dateModified|dc:modified", (tag.get("itemprop") or "") + " " + (tag.get("property") or ""))
+        or (tag.name == "span" and re.search(r"\b(?:published|date-published|entry-date)\b", " ".join(tag.get("class", []))))
+    ]
+    for tag in marked:
+        label = " ".join(tag.get("class", [])) + " " + (tag.get("itemprop") or "") + " " + (tag.get("property") or "")
         if _EVENT_MARKUP.search(label) or any(_EVENT_MARKUP.search(" ".join(p.get("class", []))) for p in tag.parents if p.name != "[document]"):
             continue
-        value = dates.parse_metadata_date(tag.get("datetime") or tag.get("title") or tag.get_text(" ", strip=True))
-        if value and re.search(r"publi|entry-date|date-published|datePublished", label, re.I):
+        value = dates.parse_metadata_date(
+            tag.get("datetime") or tag.get("content") or tag.get("title") or tag.get_text(" ", strip=True)
+        )
+        if value and re.search(r"publi|entry-date|date-published|datePublished|dc:date|dc:created", label, re.I):
             fields.set("published", value, f"html:{tag.name}.published", tag.get_text(" ", strip=True))
         elif value and re.search(r"modif|updated", label, re.I):
             fields.set("modified", value, f"html:{tag.name}.updated", tag.get_text(" ", strip=True))
@@ -476,6 +508,7 @@ def clean_html(page: LoadedPage) -> tuple[Document, list[str]]:
     else:
         fields.set("text", "trafilatura", "trafilatura:main-text")
         container = soup.body or soup
+        raw_text = _without_boilerplate_lines(soup, raw_text)
     images = _images(container, base_url)
     links = _links(container, base_url)
     lead_tag = next(iter(select(soup, rules().lead_selectors)), None)

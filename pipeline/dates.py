@@ -378,6 +378,7 @@ def extract_dates(
 
 
 _ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+_WEEKDAY_PREFIX = re.compile(r"^\s*(?:lun|mar|mer|jeu|ven|sam|dim)[a-z]*\.?\s+(?=\d)", re.I)
 _NUMERIC = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b")
 _WORDS = re.compile(r"^\s*(?:[a-zé]+\.?\s+)?(\d{1,2})(?:er)?\s+([a-zéû]+)\.?\s+(\d{4})\b", re.I)
 
@@ -393,7 +394,7 @@ def parse_metadata_date(value: str | None) -> str | None:
     """A date as metadata writes it -> 'YYYY-MM-DD': ISO 8601, '02/11/2021' (day first), '2 novembre 2021'."""
     if not value:
         return None
-    value = str(value)
+    value = _WEEKDAY_PREFIX.sub("", str(value))  # "ven 24/09/2021", "Mardi 2 novembre 2021"
     if m := _ISO.match(value):
         return _valid(int(m[1]), int(m[2]), int(m[3]))
     if m := _NUMERIC.match(value):

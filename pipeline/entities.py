@@ -352,7 +352,11 @@ _AFFILIATION = re.compile(
     r"\s*(?:du|de la|de l'|des|de)\s+((?:[A-ZÉÈ]|(?:ville|communauté|commune|métropole|mairie|région|département|conseil|agence|association|direction|préfecture)\b).*)$",
     re.S,
 )
-_ROLE_STOP = re.compile(r"\s+(?:qui|a|ont|avait|avaient|est|sont|était|étaient|sera|seront|s'est|se sont|ainsi que|avec|pour|lors)\b.*$", re.S)
+_ROLE_STOP = re.compile(
+    r"\s+(?:qui|a|ont|avait|avaient|est|sont|était|étaient|sera|seront|s'est|se sont|ainsi que|avec|lors"
+    r"|pour(?!\s+(?:l'|la |le |les )))\b.*$",  # "préfète déléguée pour l'égalité des chances" goes on
+    re.S,
+)
 
 
 def _person_name(raw: str) -> str:
@@ -380,6 +384,8 @@ def _role_head(segment: str) -> bool:
     if not words:
         return False
     first = re.split(r"[.·(]", words[0])[0]
+    if first not in lex.role_heads and "-" in first:
+        first = first.split("-")[0]  # "conseiller-expert"
     two = f"{first} {words[1]}" if len(words) > 1 else first
     return first in lex.role_heads or two in lex.role_heads
 
@@ -412,6 +418,8 @@ def _role_after(text: str, end: int, sentence_end: int) -> tuple[str | None, int
     return role, position
 
 
+# A role before a name is a noun phrase: "La ministre était accueillie par, X" is not one.
+_CLAUSE_VERB = re.compile(r"\b(?:est|était|sont|étaient|a|ont|avait|avaient|sera|seront|fut|par|notamment)\b")
 _BEFORE_ROLE = re.compile(r"\b((?i:la|le|l'|sa|son|leur|notre)\s*[^,;:()]{3,120}?),\s*$")
 _BEFORE_ROLE_TIGHT = re.compile(r"\b(?i:la|le|l'|sa|son)\s*((?:\S+\s+){0,5}?\S+)\s+$")
 
@@ -420,7 +428,7 @@ def _role_before(text: str, start: int, sentence_start: int) -> str | None:
     """'la présidente de RésoVilles, X' -> 'présidente de RésoVilles'; 'le rappeur X' -> 'rappeur'."""
     before = text[sentence_start:start]
     for m in _BEFORE_ROLE.finditer(before):
-        if _role_head(m.group(1)):
+        if _role_head(m.group(1)) and not _CLAUSE_VERB.search(m.group(1)):
             return _strip_article(m.group(1))
     m = _BEFORE_ROLE_TIGHT.search(before)
     if m and _role_head(m.group(1)) and not re.search(r"[A-ZÉ]", m.group(1)[1:]):
@@ -452,8 +460,8 @@ def find_people(text: str, doc, orgs: list[OrgMention]) -> list[Person]:
         if ent.label_ == "PER":
             candidates.append((ent.start_char, ent.start_char + len(ent.text.split("\n")[0])))
     for m in _FIRST_LAST.finditer(text):
-        if fold(m.group(1)) in _FUNCTION_WORDS:
-            continue
+        if fold(m.group(1)) in _FUNCTION_WORDS or len(m.group(2).replace(" ", "").replace("-", "")) < 3:
+            continue  # "Les CRPV", "Jet FM"
         if not any(s <= m.start() < e for s, e in candidates):
             candidates.append((m.start(), m.end()))
     sentences = [(s.start_char, s.end_char) for s in doc.sents]
