@@ -122,3 +122,35 @@ def test_text_browser_dump(tmp_path):
         "en présence des équipes de l'État et des collectivités."
     )
     assert "https://exemple.fr/node/1" in [link.url for link in document.links]
+
+
+@pytest.mark.parametrize("markup, expected", [
+    ('<span class="published" itemprop="datePublished">14 octobre 2020</span>', "2020-10-14"),
+    ('<span property="dc:date dc:created" content="2021-09-24T11:20:00+02:00">Publié le ven 24/09/2021</span>', "2021-09-24"),
+    ('<p>Publié le ven 24/09/2021</p>', "2021-09-24"),
+])
+def test_publication_markup(tmp_path, markup, expected):
+    html = (FIXTURES / "article.html").read_text().replace('<p class="node__date">Publié le 14/10/2025</p>', markup)
+    html = html.replace('<meta property="article:published_time" content="2012-01-01T08:00:00+00:00">', "")
+    (tmp_path / "p.html").write_text(html)
+    assert clean(load_page(tmp_path / "p.html", tmp_path))[0].published == expected
+
+
+def test_event_date_markup_is_not_a_publication_date(tmp_path):
+    markup = '<div class="tribe-events-schedule"><abbr class="tribe-events-start-date published dtstart" title="2025-11-17">17 novembre 2025</abbr></div>'
+    html = (FIXTURES / "article.html").read_text().replace('<p class="node__date">Publié le 14/10/2025</p>', markup)
+    html = html.replace('<meta property="article:published_time" content="2012-01-01T08:00:00+00:00">', "")
+    (tmp_path / "p.html").write_text(html)
+    assert clean(load_page(tmp_path / "p.html", tmp_path))[0].published is None
+
+
+def test_agenda_items_one_per_row_are_read_as_a_listing(tmp_path):
+    rows = "".join(
+        f'<div class="row"><article class="tribe-events-calendar-list__event"><time>{day} mars 2021</time>'
+        f"<h3>Journée régionale numéro {day}</h3><p>À Lyon, une journée d'échanges entre professionnels.</p></article></div>"
+        for day in (3, 10, 17)
+    )
+    html = f"<!DOCTYPE html><html lang='fr'><body><main><h1>Agenda</h1><div class='list'>{rows}</div></main></body></html>"
+    (tmp_path / "p.html").write_text(html)
+    text = clean(load_page(tmp_path / "p.html", tmp_path))[0].text
+    assert all(f"Journée régionale numéro {day}" in text for day in (3, 10, 17))
