@@ -346,6 +346,13 @@ def organisations_entities(text: str, found: list[OrgMention]) -> list[Organisat
 _NAME_DASH = re.compile(r"\s*-\s*")
 _FUNCTION_WORDS = frozenset(["les", "des", "le", "la", "aux", "nos", "vos", "leurs", "ces", "pour", "avec", "dans", "sur", "par", "en", "et", "un", "une", "du", "au", "tous", "toutes", "entre", "chez", "sans", "selon"])
 _FIRST_LAST = re.compile(r"\b([A-ZÉÈ][a-zéèëêïîôöüç]+(?:-[A-ZÉÈ][a-zéèëêïîôöüç]+)?)\s+([A-ZÉÈ]{2,}(?:[- ][A-ZÉÈ]{2,})?)\b")
+# A name right after one of these words names a place or a body after a person, not the person.
+_NAMED_AFTER = re.compile(
+    r"\b(?:[Uu]niversité|[Ll]ycée|[Cc]ollège|[ÉéEe]cole|[Rr]ue|[Aa]venue|[Bb]oulevard|[Pp]lace|[Qq]uai|[Aa]llée|[Ss]alle|"
+    r"[Ee]space|[Ss]tade|[Gg]ymnase|[Pp]arc|[Ss]quare|[Cc]entre|[Mm]édiathèque|[Bb]ibliothèque|[Pp]rix|[Ff]ondation)"
+    r"(?:\s+[A-ZÉÈ][\w'’-]*)*\s+$"
+)
+_ROMAN = re.compile(r"\s(?:I{1,3}|IV|V|VI{1,3}|IX|X)$")
 _FIRST_NAME_BEFORE = re.compile(r"\b[A-ZÉÈ][a-zéèëêïîôöüç]+\s*-\s*$")
 _PARTICLE_AFTER = re.compile(r"\s+[A-ZÉÈ][\w'’-]+")
 _AFFILIATION = re.compile(
@@ -475,6 +482,8 @@ def find_people(text: str, doc, orgs: list[OrgMention]) -> list[Person]:
         name = _person_name(text[start:end])
         if not _looks_like_name(name) or any(o.start < end and start < o.end for o in orgs):
             continue
+        if _NAMED_AFTER.search(text[max(0, start - 40) : start]) or _ROMAN.search(name):
+            continue  # "Université Toulouse Jean Jaurès", "rue Jean Jaurès", "Toulouse II"
         if gazetteer.lookup(name) or load_places().lookup(name) or _named_after_territory(name):
             continue
         sent_start, sent_end = next(((s, e) for s, e in sentences if s <= start < e), (start, len(text)))

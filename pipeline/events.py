@@ -278,7 +278,12 @@ def _city(ctx: _Context, cand: _Candidate, online: bool, near_only: bool = False
             found = [(s, e, p) for s, e, p in load_places().find_in_text(ctx.title) if p.kind == "commune"]
             source_text = ctx.title
         else:
-            found = [(s, e, p) for s, e, p in ctx.places if start <= s and e <= end and p.kind == "commune"]
+            found = [
+                (s, e, p) for s, e, p in ctx.places
+                if start <= s and e <= end and p.kind == "commune"
+                # "la communauté d'agglomération Maubeuge-Val de Sambre accueillait…" does not say where
+                and not any(o.start <= s and e <= o.end and o.rule != "rule:venue" for o in ctx.orgs)
+            ]
             source_text = ctx.text
         if not found:
             continue
@@ -312,7 +317,7 @@ def _organisers_in(ctx: _Context, start: int, end: int) -> tuple[list[OrgMention
         phrase_end = start + m.end()
         # bodies that asked for or funded the event are not its organisers: "à la demande de la DRAC"
         stop = re.search(
-            r"[.;!?\n]|\s(?:pour|autour|sur|afin|qui|dont|à la demande|avec le soutien|grâce|financé|soutenu)\b",
+            r"[.;!?\n]|\s(?:pour(?!\s+(?:l'|la |le |les ))|autour|sur|afin|qui|dont|à la demande|avec le soutien|grâce|financé|soutenu)\b",
             text[phrase_end : phrase_end + ORGANISER_WINDOW],
         )
         window_end = min(end, phrase_end + (stop.start() if stop else ORGANISER_WINDOW))
