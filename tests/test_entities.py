@@ -92,6 +92,8 @@ def test_people_and_roles(text, name, role, organisation):
     ("Le Premier Ministre a signé le pacte.", "Premier Ministre"),
     ("Les CRPV se réunissent chaque année.", "Les CRPV"),
     ("Un représentant de Bpifrance est venu.", "Bpifrance"),
+    ("Elle associait l'Université Toulouse Jean Jaurès (alors Toulouse II) au projet.", "Jean Jaurès"),
+    ("Elle associait l'Université Toulouse Jean Jaurès (alors Toulouse II) au projet.", "Toulouse II"),
 ])
 def test_never_a_person(text, not_a_person):
     _, people, _ = extract(text)

@@ -92,3 +92,12 @@ def test_bodies_that_asked_for_an_event_are_not_its_organisers(tmp_path):
     html = REPORT.replace("à l'invitation de l'IREV et en partenariat avec l'ANCT", "organisée par l'IREV à la demande de l'ANCT")
     [event] = page(tmp_path, html).events
     assert [o.id for o in event.organisers] == ["crpv-irev"]
+
+
+def test_a_commune_inside_an_organisation_name_is_not_the_event_city(tmp_path):
+    html = REPORT.replace(
+        "une centaine de professionnels se sont retrouvés à Paris pour la 6ème rencontre nationale",
+        "la communauté d'agglomération Maubeuge-Val de Sambre accueillait la 6ème rencontre nationale",
+    )
+    [event] = page(tmp_path, html).events
+    assert event.location is None or event.location.city != "Maubeuge"
