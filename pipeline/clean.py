@@ -82,6 +82,16 @@ def select(root: Tag, selectors: tuple[Selector, ...]) -> list[Tag]:
     return [tag for tag in root.find_all(True) if any(sel.matches(tag) for sel in selectors)]
 
 
+def select_each(root: Tag, selectors: tuple[Selector, ...]) -> dict[str, list[Tag]]:
+    """For each selector, the elements it matches below ``root``: one walk of the tree for them all."""
+    found: dict[str, list[Tag]] = {sel.text: [] for sel in selectors}
+    for tag in root.find_all(True):
+        for sel in selectors:
+            if sel.matches(tag):
+                found[sel.text].append(tag)
+    return found
+
+
 @dataclass(frozen=True)
 class BoilerplateRules:
     """The patterns of ``data/boilerplate.toml``, compiled once."""
@@ -275,9 +285,10 @@ def _listing(soup: BeautifulSoup, text: str) -> Tag | None:
     is not the page)."""
     probes = [_squash(line)[:40] for line in text.split("\n") if len(line) >= MIN_NOISE_LINE_CHARS][:3]
     boilerplate = {id(el) for el in select(soup, rules().boilerplate_selectors)}
+    candidates = select_each(soup, rules().listing_item_selectors)
     for selector in rules().listing_item_selectors:
         items = [
-            item for item in select(soup, (selector,))
+            item for item in candidates[selector.text]
             if item.parent is not None and not any(id(a) in boilerplate for a in item.parents)
             and dates.find_expressions(item.get_text(" ", strip=True))
         ]
@@ -308,8 +319,9 @@ def _main_container(soup: BeautifulSoup, text: str) -> tuple[Tag | None, bool]:
         return listing, False
     paragraphs = [_squash(line)[:50] for line in text.split("\n") if len(line) >= MIN_PARAGRAPH_CHARS]
     fallback = None
+    candidates = select_each(soup, rules().content_selectors)
     for selector in rules().content_selectors:
-        tags = select(soup, (selector,))
+        tags = candidates[selector.text]
         outer = [t for t in tags if not any(o is not t and t in o.descendants for o in tags)]
         for tag in outer:
             block_text = _squash(tag.get_text(" ", strip=True))
