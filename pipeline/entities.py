@@ -393,6 +393,8 @@ def _role_head(segment: str) -> bool:
     first = re.split(r"[.·(]", words[0])[0]
     if first not in lex.role_heads and "-" in first:
         first = first.split("-")[0]  # "conseiller-expert"
+    if first not in lex.role_heads and first.endswith(("s", "x")) and first[:-1] in lex.role_heads:
+        first = first[:-1]  # "experts", "animateurs"
     two = f"{first} {words[1]}" if len(words) > 1 else first
     return first in lex.role_heads or two in lex.role_heads
 
@@ -507,4 +509,18 @@ def find_people(text: str, doc, orgs: list[OrgMention]) -> list[Person]:
         people[key] = Person(
             name=name, role=role, organisation=organisation, organisation_id=organisation_id, mentions=[mention],
         )
+    _share_coordinated_roles(text, list(people.values()))
     return list(people.values())
+
+
+def _share_coordinated_roles(text: str, people: list[Person]) -> None:
+    """'Renaud Epstein et Thomas Kirszbaum, experts de la politique de la ville': a plural role, or an
+    affiliation ('X et Y, de l'association Z'), belongs to both names."""
+    mentions = sorted(((m.span, p) for p in people for m in p.mentions), key=lambda item: item[0])
+    for (first_span, first), (second_span, second) in zip(mentions, mentions[1:]):
+        if first.role or not second.role or text[first_span[1] : second_span[0]] != " et ":
+            continue
+        head = fold(second.role).split()[0]
+        after = text[second_span[1] : second_span[1] + 6]
+        if head.endswith(("s", "x")) or re.match(r",\s*(?:du|de la|de l'|des|de)\s", after):
+            first.role, first.organisation, first.organisation_id = second.role, second.organisation, second.organisation_id

@@ -79,6 +79,8 @@ def test_the_region_as_territory_is_not_an_organisation():
         ("Andy GOLDING est venu témoigner.", "Andy GOLDING", None, None),
         ("Un atelier avec Anne BEAUCHESNE, du CGET, et Philippe CARBASSE, de la ville de Perpignan.", "Anne BEAUCHESNE", "CGET", "CGET"),
         ("En ouverture, le rappeur Kery JAMES a pris la parole.", "Kery JAMES", "rappeur", None),
+        ("Sous le regard de Renaud Epstein et Thomas Kirszbaum, experts de la politique de la ville, tandis que.",
+         "Renaud Epstein", "experts de la politique de la ville", None),
     ],
 )
 def test_people_and_roles(text, name, role, organisation):
