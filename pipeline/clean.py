@@ -18,13 +18,14 @@ import json
 import logging
 import re
 import tomllib
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from urllib.parse import urljoin, urlsplit
 
 import trafilatura
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, Tag, XMLParsedAsHTMLWarning
 
 from . import dates
 from .errors import NoContent
@@ -466,7 +467,9 @@ def _visible_dates(soup: BeautifulSoup, container: Tag, fields: _Fields) -> None
 
 
 def clean_html(page: LoadedPage) -> tuple[Document, list[str]]:
-    soup = BeautifulSoup(page.text, "lxml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)  # XHTML pages are HTML to us
+        soup = BeautifulSoup(page.text, "lxml")
     fields = _Fields()
     ld = _json_ld(soup)
     canonical = soup.find("link", rel="canonical")

@@ -40,6 +40,9 @@ def _main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what each stage does.")] = False,
 ) -> None:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if not verbose:  # the libraries' own notes ("discarding data") mean nothing to a cron job
+        for library in ("trafilatura", "htmldate", "courlan"):
+            logging.getLogger(library).setLevel(logging.ERROR)
 
 
 @app.command()
