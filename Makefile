@@ -39,5 +39,6 @@ schema: $(STAMP)
 	$(BIN)/crpv schema
 
 clean:
-	rm -rf processed .bench .pytest_cache build *.egg-info
+	rm -rf processed/documents processed/*.jsonl processed/manifest.json processed/.crpv.lock
+	rm -rf .pytest_cache build *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
