@@ -256,10 +256,6 @@ def _pick(days: list[date], marker: str | None, anchor: Anchor) -> date | None:
     return min(days, key=lambda d: (abs((d - anchor.day).days), d))
 
 
-def _month_end(year: int, month: int) -> date:
-    return (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1))
-
-
 def resolve(found: Found, anchor: Anchor | None) -> DateEntity | None:
     """Found -> DateEntity; None when the year cannot be known (no anchor for a partial date)."""
     anchor_fields = {"anchor": anchor.day.isoformat(), "anchor_source": anchor.source} if anchor and not found.complete else {}

@@ -18,7 +18,7 @@ import logging
 import re
 import tomllib
 from datetime import date as calendar_day
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -60,7 +60,6 @@ def vocabulary() -> dict:
     data["_kinds_folded"] = {fold(k) for k in data["kinds"]}
     data["_format_re"] = re.compile(rf"(?<![\w-])({alternation(data['formats'])})(?![\w-])")
     data["_topic_re"] = re.compile(rf"(?<![\w-])({alternation(data['topics'])})(?![\w-])")
-    data["_before_re"] = re.compile(rf"({alternation(data['organisers']['before'])})\s*$")
     data["_before_any"] = re.compile(rf"(?<![\w-])({alternation(data['organisers']['before'])})(?![\w-])")
     data["_after_re"] = re.compile(rf"^[^.;:!?]*?(?<![\w-])({alternation(data['organisers']['after'])})(?![\w-])")
     data["_not_event_re"] = re.compile(rf"(?<![\w-])({alternation(data['context']['not_event_before'])})(?![\w-])")
@@ -86,7 +85,6 @@ class _Candidate:
     sentence: tuple[int, int]
     line: tuple[int, int]
     trigger: tuple[str, str] | None = None  # (kind, words)
-    others: list[DateEntity] = field(default_factory=list)
     section: tuple[int, int] | None = None  # its line up to the next event's line
 
 
@@ -217,13 +215,9 @@ def _group(candidates: list[_Candidate], text: str) -> list[_Candidate]:
         )
         if home is None:
             inner = [e for e in events if key[0] != key[1] and key[0] <= e.date.start and e.date.end <= key[1]]
-            if inner:  # a range seen after a day inside it: the range is the event
-                for e in inner:
-                    events.remove(e)
-                cand.others.extend(e.date for e in inner)
+            for e in inner:  # a range seen after a day inside it: the range is the event
+                events.remove(e)
             events.append(cand)
-        else:
-            home.others.append(cand.date)
     return sorted(events, key=lambda e: (e.where != "text", e.date.span[0]))
 
 

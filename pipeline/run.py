@@ -193,6 +193,8 @@ class BatchSummary:
 
     def line(self, out_dir: Path) -> str:
         parts = [f"{self.total} pages: {self.processed} processed, {self.skipped} unchanged, {self.failed} failed"]
+        if self.removed:
+            parts.append(f"{self.removed} removed (no longer in the input)")
         parts.append(f"{self.events} events")
         text = "; ".join(parts) + f" -> {out_dir}"
         if self.failed:

@@ -88,7 +88,7 @@ def test_changed_and_removed_pages_are_redone_and_dropped(raw_dir, tmp_path):
     (raw_dir / "other.html").unlink()
     (raw_dir / "article.html").write_text((FIXTURES / "article.html").read_text().replace("une centaine", "une soixantaine"))
     result = run(raw_dir, "-o", out)
-    assert "1 processed" in result.output
+    assert "1 processed" in result.output and "1 removed" in result.output
     [document] = list((out / "documents").glob("*.json"))
     assert "une soixantaine" in document.read_text()
     assert list(json.loads((out / "manifest.json").read_text())["inputs"]) == ["article.html"]
