@@ -16,7 +16,6 @@ import typer
 from filelock import FileLock, Timeout
 
 from . import __version__
-from .load import DEFAULT_MAX_BYTES
 
 app = typer.Typer(
     add_completion=False,
@@ -51,7 +50,7 @@ def extract(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("processed"),
     force: Annotated[bool, typer.Option("--force", help="Redo every page, even unchanged ones.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary unless pages failed (for cron).")] = False,
-    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse pages larger than this.")] = DEFAULT_MAX_BYTES,
+    max_bytes: Annotated[int | None, typer.Option("--max-bytes", help="Refuse pages larger than this (default: the load.max_bytes setting, 10 MB).")] = None,
     wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another run to release the output folder.")] = 0,
 ) -> None:
     """Extract every page of RAW_DIR into OUT_DIR: documents/<id>.json, events.jsonl, errors.jsonl, manifest.json."""

@@ -1,44 +1,49 @@
-"""Entities: a document's text and its spaCy ``Doc`` -> organisations, people with roles, places.
+"""Entities (stage): a page's texts and spaCy ``Doc`` objects -> organisations, people with roles,
+places, and the centre that published the page.
 
 Organisations come first from the gazetteer (the entity ruler's matches carry a canonical id), then
 from rules for bodies named after a place ("Ville de Nantes", "DREETS Grand Est", "Brest Métropole")
 and for venues ("maison de quartier Beaujardin"), last from the statistical NER when the name has the
 shape of an organisation (``data/organisation_patterns.toml``); those have ``id`` null.
-People are the NER's persons that pass the filters of ``data/roles.toml`` (never a title, an
-organisation, a place or a field label), with the role read from the sentence around the name:
-"X, directrice de Y, …" and "la présidente de Y, X". Places are every geographic name of the text,
-normalised against the COG place index (``pipeline.places``), offline.
+People are the NER's persons (and "Prénom NOM" names) that pass the filters of ``data/roles.toml``
+(never a title, an organisation, a place or a field label), with the role read from the sentence around
+the name: "X, directrice de Y, …" and "la présidente de Y, X"; each role says where it was read.
+Places are every geographic name of the text, normalised against the COG place index
+(``pipeline.places``), offline. The title goes through the same functions as the main text.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-from .gazetteer import load_gazetteer
-from .models import Mention, Organisation, Person, Place
+from . import resources, settings
+from .gazetteer import GazetteerEntry, load_gazetteer
+from .models import (
+    Entities,
+    Evidence,
+    Mention,
+    Organisation,
+    OrgMention,
+    PageAnalysis,
+    Person,
+    Place,
+    PlaceMention,
+    TextAnalysis,
+)
 from .places import load_places
-from .text import fold
+from .text import alternation, fold, longest_first
+from .urls import site_of
 
 LOGGER = logging.getLogger(__name__)
-
-# A role read after a name stops after this many characters.
-MAX_ROLE_CHARS = 220
-# How far before a place a "Ville de" / "DREETS" head is looked for.
-HEAD_WINDOW = 45
-_LINK = r"(?:de la |de l'|des |du |de |d'|)"
-
-
-def _data(name: str) -> dict:
-    return tomllib.loads(resources.files("pipeline.data").joinpath(name).read_text("utf-8"))
 
 
 @dataclass(frozen=True)
 class Lexicon:
+    """The vocabularies and patterns of ``roles.toml`` and ``organisation_patterns.toml``, compiled once."""
+
     role_heads: frozenset[str]
     role_prefixes: tuple[str, ...]
     not_person_words: frozenset[str]
@@ -54,98 +59,130 @@ class Lexicon:
     org_words: frozenset[str]
     org_before: re.Pattern
     not_acronyms: frozenset[str]
+    org: dict[str, re.Pattern]
+    people: dict[str, re.Pattern]
+    small_words: frozenset[str]
+    first_last_not_first: frozenset[str]
+    name_particles: frozenset[str]
+    link: str
 
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    roles = _data("roles.toml")
-    orgs = _data("organisation_patterns.toml")
-    alternation = lambda words: "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # noqa: E731
-    capitalised = r"[A-ZÉÈÊÀÂÎÔÛÇ][\w'’-]*"
+    roles = resources.toml("roles.toml")
+    orgs = resources.toml("organisation_patterns.toml")
+    p = orgs["patterns"]
+    words = {
+        "PLACE_HEADS": alternation(orgs["place_heads"]),
+        "PLACE_HEADS_ANY_CASE": alternation(orgs["place_heads_any_case"]),
+        "PLACE_TAILS": alternation(orgs["place_tails"]),
+        "VENUE_HEADS": alternation(orgs["venue_heads"]),
+        "STRUCTURE_HEADS_UPPER": alternation([h for h in orgs["structure_heads"] if h.isupper()]),
+        "STRUCTURE_HEADS": alternation([h for h in orgs["structure_heads"] if not h.isupper()]),
+        "PLURAL_HEADS": alternation(orgs["plural_heads"]),
+        "ORG_BEFORE": alternation(orgs["org_before"]),
+        "LINK": p["LINK"],
+        "CAP": p["CAP"],
+    }
+
+    def build(pattern: str) -> re.Pattern:
+        return re.compile(re.sub(r"<([A-Z_]+)>", lambda m: words[m.group(1)], pattern))
+
+    org_patterns = {
+        name: build(value) for name, value in p.items() if isinstance(value, str) and name not in ("LINK", "CAP")
+    }
+    people_patterns = {name: build(value) for name, value in roles["patterns"].items() if isinstance(value, str)}
     return Lexicon(
         role_heads=frozenset(fold(w) for w in roles["role_heads"]),
         role_prefixes=tuple(roles["role_prefixes"]),
         not_person_words=frozenset(fold(w) for w in roles["not_person_words"]),
         posts={fold(k): v for k, v in roles["posts"].items()},
-        place_head=re.compile(
-            rf"(?<!politique de la )\b({alternation(orgs['place_heads'])}|(?i:{alternation(orgs['place_heads_any_case'])}))\s+{_LINK}$"
-        ),
+        place_head=org_patterns["place_head"],
         place_suffixed_ids=frozenset(orgs["place_suffixed_ids"]),
-        place_tail=re.compile(rf"^(?:-[A-ZÉÈ][\w'’]+)*[ -]({alternation(orgs['place_tails'])})\b"),
-        venue=re.compile(
-            rf"\b(?i:{alternation(orgs['venue_heads'])})((?:\s+(?:de la |de l'|des |du |de |d'|l')?{capitalised})+)"
-        ),
-        structure=re.compile(
-            rf"\b(?:{alternation([h for h in orgs['structure_heads'] if h.isupper()])}|(?i:{alternation([h for h in orgs['structure_heads'] if not h.isupper()])}))"
-            rf"((?:\s+(?:de la |de l'|des |du |de |d')?{capitalised})+)"
-        ),
+        place_tail=org_patterns["place_tail"],
+        venue=org_patterns["venue"],
+        structure=org_patterns["structure"],
         place_head_kinds={fold(k): tuple(v) for k, v in orgs["place_head_kinds"].items()},
-        plural_head=re.compile(rf"\b(?i:{alternation(orgs['plural_heads'])})\s+{_LINK}$"),
+        plural_head=org_patterns["plural_head"],
         plural_names={fold(k): v for k, v in orgs["plural_heads"].items()},
         org_words=frozenset(orgs["org_words"]),
         not_acronyms=frozenset(orgs["not_organisation_acronyms"]),
-        org_before=re.compile(
-            rf"\b(?i:{alternation(orgs['org_before'])})\s+({capitalised}(?:\s+{capitalised})*(?:\s+[a-zéèêàç]+(?=[.,;:)]))?)"
-        ),
+        org_before=org_patterns["org_before"],
+        org=org_patterns,
+        people=people_patterns,
+        small_words=frozenset(p["definition_small_words"]),
+        first_last_not_first=frozenset(roles["patterns"]["first_last_not_first"]),
+        name_particles=frozenset(roles["patterns"]["name_particles"]),
+        link=p["LINK"],
     )
 
 
-@dataclass
-class OrgMention:
-    """One mention of an organisation in the text, as ``events`` reads organisers from it."""
+def _cfg():
+    return settings.section("entities")
 
-    start: int
-    end: int
-    id: str | None
-    name: str
-    acronym: str | None
-    rule: str
+
+# --- the publisher -------------------------------------------------------------------------------
+
+
+def publisher_of(site: str | None) -> GazetteerEntry | None:
+    """The gazetteer organisation whose website is ``site`` (the centre that publishes the page)."""
+    if not site:
+        return None
+    for org in load_gazetteer():
+        for website in filter(None, (org.website, *org.other_websites)):
+            if site_of("https://" + re.sub(r"^https?://", "", website)) == site:
+                return org
+    return None
 
 
 # --- places --------------------------------------------------------------------------------------
 
 
-def find_places(text: str, person_spans: list[tuple[int, int]] = ()) -> list[tuple[int, int, object]]:
-    """(start, end, places.Place) for every place name of ``text`` outside people's names."""
+def find_places(text: str, person_spans: list[tuple[int, int]] = ()) -> list[PlaceMention]:
+    """Every place name of ``text`` outside people's names."""
     found = []
     for start, end, place in load_places().find_in_text(text):
         if any(s <= start < e or s < end <= e for s, e in person_spans):
             continue
-        found.append((start, end, place))
+        found.append(PlaceMention(start, end, place))
     return found
 
 
-def _place_kind(kind: str) -> str:
+def place_kind(kind: str) -> str:
+    """The kind a record gives a place of the index (informal and former regions are territories)."""
     return kind if kind in ("commune", "département", "région", "country") else "territory"
 
 
-def keep_places(found: list[tuple[int, int, object]], orgs: list[OrgMention], people: list[Person]) -> list[tuple[int, int, object]]:
+def keep_places(found: list[PlaceMention], orgs: list[OrgMention], people: list[Person]) -> list[PlaceMention]:
     """Places that are not part of a person's name nor the first word of an organisation's name ("L'Union"
     in "l'Union régionale Habitat"), and no country inside an organisation's name ("BPI France"); a place
     inside or at the end of a name stays ("Brest Métropole", "Centre de ressources Bretagne - Pays de
     Loire", "Sciences Po Saint-Germain-en-Laye")."""
     spans = [m.span for p in people for m in p.mentions]
     kept = []
-    for start, end, place in found:
+    for mention in found:
+        start, end = mention.span
         if any(s < end and start < e for s, e in spans):
             continue
         inside = [o for o in orgs if o.start < end and start < o.end and not o.rule.endswith("place-body")]
-        if inside and (place.kind == "country" or any(start <= o.start for o in inside)):
+        if inside and (mention.place.kind == "country" or any(start <= o.start for o in inside)):
             continue
-        kept.append((start, end, place))
+        kept.append(mention)
     return kept
 
 
-def places_entities(text: str, found: list[tuple[int, int, object]]) -> list[Place]:
+def places_entities(text: str, found: list[PlaceMention], rule: str = "places:cog") -> list[Place]:
+    """One ``Place`` per place named, with every mention (spans into ``text``)."""
     merged: dict[str, Place] = {}
-    for start, end, place in found:
-        mention = Mention(text=text[start:end], span=(start, end))
+    for mention in found:
+        place = mention.place
+        item = Mention(text=text[mention.start : mention.end], span=mention.span)
         if place.name in merged:
-            merged[place.name].mentions.append(mention)
+            merged[place.name].mentions.append(item)
             continue
         merged[place.name] = Place(
-            name=place.name, kind=_place_kind(place.kind), insee=place.insee, region=place.region,
-            mentions=[mention], rule="places:cog",
+            name=place.name, kind=place_kind(place.kind), insee=place.insee, region=place.region,
+            mentions=[item], rule=rule,
         )
     return list(merged.values())
 
@@ -154,10 +191,13 @@ def places_entities(text: str, found: list[tuple[int, int, object]]) -> list[Pla
 
 
 def _strip_article(name: str) -> str:
-    return re.sub(r"^(?:la|le|les|l')\s*", "", name, flags=re.I).strip(" ,.;:")
+    """'les Francas' -> 'Francas', "l'Agence" -> 'Agence'."""
+    return lexicon().org["article"].sub("", name, count=1).strip(" ,.;:")
 
 
-def find_organisations(text: str, doc, places: list[tuple[int, int, object]]) -> list[OrgMention]:
+def find_organisations(text: str, doc, places: list[PlaceMention]) -> list[OrgMention]:
+    """Every organisation named in ``text``: gazetteer, place-named bodies, venues, structures,
+    acronyms, NER names with an organisation word; overlaps resolved longest first."""
     gazetteer = load_gazetteer()
     lex = lexicon()
     found: list[OrgMention] = []
@@ -165,9 +205,11 @@ def find_organisations(text: str, doc, places: list[tuple[int, int, object]]) ->
         if ent.label_ == "ORG" and ent.ent_id_ and (org := gazetteer.get(ent.ent_id_)) and org.kind != "programme":
             found.append(OrgMention(ent.start_char, ent.end_char, org.id, org.name, org.acronym, "gazetteer"))
     # bodies named after a place: "Ville de Nantes", "DREETS Grand Est", "Brest Métropole"
-    for start, end, place in places:
-        before = text[max(0, start - HEAD_WINDOW) : start]
-        if (m := lex.place_head.search(before)) and place.kind in lex.place_head_kinds.get(fold(m.group(1)), (place.kind,)):
+    for mention in places:
+        start, end = mention.span
+        before = text[max(0, start - _cfg().head_window) : start]
+        m = lex.place_head.search(before)
+        if m and mention.place.kind in lex.place_head_kinds.get(fold(m.group(1)), (mention.place.kind,)):
             head_start = start - len(before) + m.start()
             name = text[head_start:end]
             found.append(OrgMention(head_start, end, None, name[:1].upper() + name[1:], None, "rule:place-body"))
@@ -175,17 +217,17 @@ def find_organisations(text: str, doc, places: list[tuple[int, int, object]]) ->
             found.append(OrgMention(start, end + m.end(), None, text[start : end + m.end()], None, "rule:place-body"))
     found.extend(_plural_bodies(text, places))
     for org in [o for o in found if o.id in lex.place_suffixed_ids]:
-        for start, end, _ in places:
-            gap = text[org.end : start]
-            if start >= org.end and re.fullmatch(rf"\s+(?:de la région |de région |en région )?{_LINK}", gap):
-                found.append(OrgMention(org.start, end, org.id, text[org.start : end], org.acronym, "gazetteer+place"))
+        for mention in places:
+            gap = text[org.end : mention.start]
+            if mention.start >= org.end and lex.org["suffixed_place_gap"].fullmatch(gap):
+                found.append(OrgMention(org.start, mention.end, org.id, text[org.start : mention.end], org.acronym, "gazetteer+place"))
                 break
     for m in lex.venue.finditer(text):
         found.append(OrgMention(m.start(), m.end(), None, text[m.start() : m.end()], None, "rule:venue"))
     for m in lex.structure.finditer(text):
         found.append(OrgMention(m.start(), m.end(), None, text[m.start() : m.end()], None, "rule:local-structure"))
     found.extend(acronym_definitions(text))
-    for m in _ARTICLE_ACRONYM.finditer(text):
+    for m in lex.org["article_acronym"].finditer(text):
         acronym = m.group(1)
         if acronym not in lex.not_acronyms and not gazetteer.lookup(acronym) and not load_places().lookup(acronym):
             found.append(OrgMention(m.start(1), m.end(1), None, acronym, acronym, "rule:acronym"))
@@ -207,42 +249,31 @@ def find_organisations(text: str, doc, places: list[tuple[int, int, object]]) ->
             continue
         begin = ent.start_char + ent.text.find(name)
         found.append(OrgMention(begin, begin + len(name), None, name, None, "model:ner"))
-    return _resolve_overlaps(found)
-
-
-_TRAILING = re.compile(r"(?:\s+(?:de|du|des|d'|de la|de l'|et|à|en|pour|sur|(?:19|20)\d\d))+$|[\s«»\"'(,.;:–-]+$")
-
-
-# An unknown acronym after an article or a contraction: "l'AREAL", "du CERAPS", "les équipes de la FNCS".
-_ARTICLE_ACRONYM = re.compile(r"(?:\b(?:l'|le |la |du |de la |au )|\bde l')([A-Z][A-Z]{2,7})(?![\w'’-])")
+    return longest_first(found, span=lambda o: o.span)
 
 
 def _trim_name(name: str) -> str:
     """'Observatoire de la laïcité de 2013' -> 'Observatoire de la laïcité'; 'GIP «' -> 'GIP'."""
     previous = None
     while previous != name:
-        previous, name = name, _TRAILING.sub("", name).strip()
+        previous, name = name, lexicon().org["trailing"].sub("", name).strip()
     return name
-
-
-_ACRONYM_AFTER = re.compile(r"\(\s*([A-Z][A-Za-z0-9&]*[A-Z0-9](?:-[A-Z0-9]+)?)\s*\)")
-_ACRONYM_BEFORE = re.compile(r"\b([A-Z][A-Z0-9&]{1,7}(?:-[A-Z0-9]+)?)\s*\(\s*([A-ZÉÈ][^()]{4,120}?)\s*\)")
-_SMALL_WORDS = frozenset(["de", "du", "des", "d", "la", "le", "les", "l", "et", "pour", "en", "à", "au", "aux", "sur"])
 
 
 def _definition_words(text: str, paren_start: int, acronym: str) -> int | None:
     """Where the long form of ``acronym`` starts before its parenthesis, Schwartz & Hearst style: the
     shortest run of words ending there whose first word starts with the acronym's first letter and
     whose letters hold the acronym's letters in order."""
+    cfg = _cfg()
     letters = [c.lower() for c in acronym if c.isalpha()]
-    words = list(re.finditer(r"[\w'’-]+", text[max(0, paren_start - 160) : paren_start]))
-    base = max(0, paren_start - 160)
-    limit = min(len(words), len(letters) + 5)
+    base = max(0, paren_start - cfg.definition_chars)
+    words = list(re.finditer(r"[\w'’-]+", text[base:paren_start]))
+    limit = min(len(words), len(letters) + cfg.definition_extra_words)
     for size in range(1, limit + 1):
         run = words[-size:]
         original = re.split(r"['’]", run[0].group())[-1]  # "l'Institut" -> "Institut"
         first = original.lower()
-        if not first or first[0] != letters[0] or first in _SMALL_WORDS:
+        if not first or first[0] != letters[0] or first in lexicon().small_words:
             continue
         chars = iter("".join(w.group().lower() for w in run))
         if all(letter in chars for letter in letters) and original[:1].isupper():
@@ -254,12 +285,12 @@ def acronym_definitions(text: str) -> list[OrgMention]:
     """Organisations a page defines: "Institut supérieur social de Mulhouse (ISSM)", "la BPS (Base
     Pédagogique de Soutien)". The long form must read as an organisation (``org_words``)."""
     found = []
-    for m in _ACRONYM_AFTER.finditer(text):
+    for m in lexicon().org["acronym_after"].finditer(text):
         acronym = m.group(1)
         start = _definition_words(text, m.start(), acronym)
         if start is not None and (org := _defined_org(text[start : m.start()].strip(), acronym, start, m.end())):
             found.append(org)
-    for m in _ACRONYM_BEFORE.finditer(text):
+    for m in lexicon().org["acronym_before"].finditer(text):
         if org := _defined_org(m.group(2), m.group(1), m.start(), m.end()):
             found.append(org)
     return found
@@ -279,23 +310,23 @@ def _defined_org(name: str, acronym: str, start: int, end: int) -> OrgMention | 
     return None
 
 
-def _plural_bodies(text: str, places: list[tuple[int, int, object]]) -> list[OrgMention]:
+def _plural_bodies(text: str, places: list[PlaceMention]) -> list[OrgMention]:
     """'les préfectures de région Rhône-Alpes, Auvergne et Bourgogne' -> three préfectures de région."""
     lex = lexicon()
     bodies: list[OrgMention] = []
-    for index, (start, end, _) in enumerate(places):
-        before = text[max(0, start - HEAD_WINDOW) : start]
+    for index, mention in enumerate(places):
+        before = text[max(0, mention.start - _cfg().head_window) : mention.start]
         if not (m := lex.plural_head.search(before)):
             continue
         singular = lex.plural_names[_head_key(m.group(0))]
-        chain = [(start, end)]
-        for next_start, next_end, _ in places[index + 1 :]:
-            if not re.fullmatch(rf"\s*(?:,|et)\s*{_LINK}", text[chain[-1][1] : next_start]):
+        chain = [mention.span]
+        for following in places[index + 1 :]:
+            if not lex.org["plural_chain"].fullmatch(text[chain[-1][1] : following.start]):
                 break
-            chain.append((next_start, next_end))
+            chain.append(following.span)
         if len(chain) < 2:
             continue
-        link = re.search(rf"\s+({_LINK})$", m.group(0)).group(1)
+        link = re.search(rf"\s+({lex.link})$", m.group(0)).group(1)
         for s, e in chain:
             bodies.append(OrgMention(s, e, None, f"{singular} {link}{text[s:e]}".replace("  ", " "), None, "rule:plural-place-body"))
     return bodies
@@ -309,16 +340,6 @@ def _head_key(head: str) -> str:
     return words[0]
 
 
-def _resolve_overlaps(found: list[OrgMention]) -> list[OrgMention]:
-    """Longest mention first; a gazetteer id inside a longer rule mention is kept on it."""
-    chosen: list[OrgMention] = []
-    for org in sorted(found, key=lambda o: (-(o.end - o.start), o.start)):
-        if any(c.start < org.end and org.start < c.end for c in chosen):
-            continue
-        chosen.append(org)
-    return sorted(chosen, key=lambda o: o.start)
-
-
 def org_key(org: OrgMention) -> str:
     """One organisation per id, except bodies that exist once per place ("DREETS Grand Est")."""
     if org.id and not org.rule.endswith("+place"):
@@ -327,6 +348,7 @@ def org_key(org: OrgMention) -> str:
 
 
 def organisations_entities(text: str, found: list[OrgMention]) -> list[Organisation]:
+    """One ``Organisation`` per body named, with every mention (spans into ``text``)."""
     merged: dict[str, Organisation] = {}
     for org in found:
         key = org_key(org)
@@ -343,32 +365,9 @@ def organisations_entities(text: str, found: list[OrgMention]) -> list[Organisat
 # --- people ----------------------------------------------------------------------------------------
 
 
-_NAME_DASH = re.compile(r"\s*-\s*")
-_FUNCTION_WORDS = frozenset(["les", "des", "le", "la", "aux", "nos", "vos", "leurs", "ces", "pour", "avec", "dans", "sur", "par", "en", "et", "un", "une", "du", "au", "tous", "toutes", "entre", "chez", "sans", "selon"])
-_FIRST_LAST = re.compile(r"\b([A-ZÉÈ][a-zéèëêïîôöüç]+(?:-[A-ZÉÈ][a-zéèëêïîôöüç]+)?)\s+([A-ZÉÈ]{2,}(?:[- ][A-ZÉÈ]{2,})?)\b")
-# A name right after one of these words names a place or a body after a person, not the person.
-_NAMED_AFTER = re.compile(
-    r"\b(?:[Uu]niversité|[Ll]ycée|[Cc]ollège|[ÉéEe]cole|[Rr]ue|[Aa]venue|[Bb]oulevard|[Pp]lace|[Qq]uai|[Aa]llée|[Ss]alle|"
-    r"[Ee]space|[Ss]tade|[Gg]ymnase|[Pp]arc|[Ss]quare|[Cc]entre|[Mm]édiathèque|[Bb]ibliothèque|[Pp]rix|[Ff]ondation)"
-    r"(?:\s+[A-ZÉÈ][\w'’-]*)*\s+$"
-)
-_ROMAN = re.compile(r"\s(?:I{1,3}|IV|V|VI{1,3}|IX|X)$")
-_FIRST_NAME_BEFORE = re.compile(r"\b[A-ZÉÈ][a-zéèëêïîôöüç]+\s*-\s*$")
-_PARTICLE_AFTER = re.compile(r"\s+[A-ZÉÈ][\w'’-]+")
-_AFFILIATION = re.compile(
-    r"\s*(?:du|de la|de l'|des|de)\s+((?:[A-ZÉÈ]|(?:ville|communauté|commune|métropole|mairie|région|département|conseil|agence|association|direction|préfecture)\b).*)$",
-    re.S,
-)
-_ROLE_STOP = re.compile(
-    r"\s+(?:qui|a|ont|avait|avaient|est|sont|était|étaient|sera|seront|s'est|se sont|ainsi que|avec|lors"
-    r"|pour(?!\s+(?:l'|la |le |les )))\b.*$",  # "préfète déléguée pour l'égalité des chances" goes on
-    re.S,
-)
-
-
 def _person_name(raw: str) -> str:
     name = raw.split("\n")[0].strip(" ,.;:()«»\"")
-    return _NAME_DASH.sub("-", name)
+    return lexicon().people["name_dash"].sub("-", name)
 
 
 def _looks_like_name(name: str) -> bool:
@@ -378,9 +377,9 @@ def _looks_like_name(name: str) -> bool:
         return False
     if any(fold(w) in lex.not_person_words for w in words):
         return False
-    if not all(w[:1].isupper() for w in words if fold(w) not in ("de", "du", "le", "la", "d'")):
+    if not all(w[:1].isupper() for w in words if fold(w) not in lex.name_particles):
         return False
-    return not re.fullmatch(r"(?:[A-Z]\.?\s*)+[A-Z]+", name)  # "A. KEITA", initials only
+    return not lex.people["initials_only"].fullmatch(name)  # "A. KEITA", initials only
 
 
 def _role_head(segment: str) -> bool:
@@ -399,49 +398,67 @@ def _role_head(segment: str) -> bool:
     return first in lex.role_heads or two in lex.role_heads
 
 
-def _role_after(text: str, end: int, sentence_end: int) -> tuple[str | None, int]:
-    """'X, directrice de Y, Co-vice-présidente de Z, a dit' -> ('directrice de Y, Co-vice-présidente de Z', end)."""
+@dataclass(frozen=True)
+class _Role:
+    """A role read beside a name: its words, where they stand in the text, and the rule."""
+
+    text: str
+    start: int
+    end: int
+    rule: str
+
+
+def _role_after(text: str, end: int, sentence_end: int) -> tuple[_Role | None, int]:
+    """'X, directrice de Y, Co-vice-présidente de Z, a dit' -> the role 'directrice de Y,
+    Co-vice-présidente de Z', and where reading stopped."""
+    lex = lexicon()
     rest = text[end:sentence_end]
     if rest.startswith(" ("):
         inside = rest[2 : rest.find(")")] if ")" in rest else ""
-        return (inside.strip(), end + 2 + len(inside)) if inside and _role_head(inside) else (None, end)
+        if inside and _role_head(inside):
+            begin = end + 2 + (len(inside) - len(inside.lstrip()))
+            return _Role(inside.strip(), begin, begin + len(inside.strip()), "role:brackets"), end + 2 + len(inside)
+        return None, end
     if not rest.startswith(","):
         return None, end
-    parts: list[str] = []
-    position = end + 1
     first = rest[1:].split(",")[0]
-    if m := _AFFILIATION.match(first):  # "Anne BEAUCHESNE, du CGET," -> "CGET"
-        affiliation = _ROLE_STOP.sub("", m.group(1)).strip()
-        return (affiliation or None), end + 1 + len(first)
+    if m := lex.people["affiliation"].match(first):  # "Anne BEAUCHESNE, du CGET," -> "CGET"
+        affiliation = lex.people["role_stop"].sub("", m.group(1)).strip()
+        begin = end + 1 + m.start(1)
+        role = _Role(affiliation, begin, begin + len(affiliation), "role:affiliation") if affiliation else None
+        return role, end + 1 + len(first)
+    parts: list[tuple[str, int]] = []
+    position = end + 1
     for segment in rest[1:].split(","):
-        clean = _ROLE_STOP.sub("", segment).strip()
+        clean = lex.people["role_stop"].sub("", segment).strip()
         if not clean or (not parts and not _role_head(clean)) or (parts and not _role_head(clean) and not clean[:1].isupper()):
             break
         if parts and not _role_head(clean):
             break
-        parts.append(clean)
+        parts.append((clean, position + segment.find(clean)))
         position += len(segment) + 1
-        if clean != segment.strip() or sum(map(len, parts)) > MAX_ROLE_CHARS:
+        if clean != segment.strip() or sum(len(p) for p, _ in parts) > _cfg().max_role_chars:
             break
-    role = ", ".join(parts).rstrip(" .;:") or None
-    return role, position
+    words = ", ".join(p for p, _ in parts).rstrip(" .;:")
+    if not words:
+        return None, position
+    last, last_start = parts[-1]
+    return _Role(words, parts[0][1], last_start + len(last.rstrip(" .;:")), "role:after-name"), position
 
 
-# A role before a name is a noun phrase: "La ministre était accueillie par, X" is not one.
-_CLAUSE_VERB = re.compile(r"\b(?:est|était|sont|étaient|a|ont|avait|avaient|sera|seront|fut|par|notamment)\b")
-_BEFORE_ROLE = re.compile(r"\b((?i:la|le|l'|sa|son|leur|notre)\s*[^,;:()]{3,120}?),\s*$")
-_BEFORE_ROLE_TIGHT = re.compile(r"\b(?i:la|le|l'|sa|son)\s*((?:\S+\s+){0,5}?\S+)\s+$")
-
-
-def _role_before(text: str, start: int, sentence_start: int) -> str | None:
+def _role_before(text: str, start: int, sentence_start: int) -> _Role | None:
     """'la présidente de RésoVilles, X' -> 'présidente de RésoVilles'; 'le rappeur X' -> 'rappeur'."""
+    lex = lexicon()
     before = text[sentence_start:start]
-    for m in _BEFORE_ROLE.finditer(before):
-        if _role_head(m.group(1)) and not _CLAUSE_VERB.search(m.group(1)):
-            return _strip_article(m.group(1))
-    m = _BEFORE_ROLE_TIGHT.search(before)
+    for m in lex.people["before_role"].finditer(before):
+        if _role_head(m.group(1)) and not lex.people["clause_verb"].search(m.group(1)):
+            role = _strip_article(m.group(1))
+            begin = sentence_start + m.start(1) + m.group(1).find(role)
+            return _Role(role, begin, begin + len(role), "role:before-name")
+    m = lex.people["before_role_tight"].search(before)
     if m and _role_head(m.group(1)) and not re.search(r"[A-ZÉ]", m.group(1)[1:]):
-        return m.group(1)
+        begin = sentence_start + m.start(1)
+        return _Role(m.group(1), begin, begin + len(m.group(1)), "role:before-name")
     return None
 
 
@@ -459,45 +476,57 @@ def _role_organisation(role: str, role_span: tuple[int, int], orgs: list[OrgMent
 
 def _named_after_territory(name: str) -> bool:
     """'Francas de Meurthe-et-Moselle': a body named after a département or région, not a person."""
-    m = re.search(r"\s(?:de la|de l'|des|du|de|d')\s*(.+)$", name)
+    m = lexicon().people["named_after_territory"].search(name)
     return bool(m) and any(p.kind in ("département", "région") for p in load_places().lookup(m.group(1)))
 
 
-def find_people(text: str, doc, orgs: list[OrgMention]) -> list[Person]:
+def _candidates(text: str, doc) -> list[tuple[int, int]]:
+    """Spans that may name a person: the model's persons, and "Prénom NOM" names it missed."""
+    lex = lexicon()
     candidates: list[tuple[int, int]] = []
     for ent in doc.ents:
         if ent.label_ == "PER":
             candidates.append((ent.start_char, ent.start_char + len(ent.text.split("\n")[0])))
-    for m in _FIRST_LAST.finditer(text):
-        if fold(m.group(1)) in _FUNCTION_WORDS or len(m.group(2).replace(" ", "").replace("-", "")) < 3:
+    for m in lex.people["first_last"].finditer(text):
+        if fold(m.group(1)) in lex.first_last_not_first or len(m.group(2).replace(" ", "").replace("-", "")) < _cfg().min_surname_letters:
             continue  # "Les CRPV", "Jet FM"
         if not any(s <= m.start() < e for s, e in candidates):
             candidates.append((m.start(), m.end()))
+    return sorted(candidates)
+
+
+def find_people(text: str, doc, orgs: list[OrgMention]) -> list[Person]:
+    """Every person named in ``text``, with the role the sentence gives and the role's evidence."""
+    lex = lexicon()
     sentences = [(s.start_char, s.end_char) for s in doc.sents]
     gazetteer = load_gazetteer()
     people: dict[str, Person] = {}
-    for start, end in sorted(candidates):
-        if m := _FIRST_NAME_BEFORE.search(text, max(0, start - 30), start):
+    for start, end in _candidates(text, doc):
+        if m := lex.people["first_name_before"].search(text, max(0, start - 30), start):
             start = m.start()  # "François - Antoine Mariani": the model starts at "Antoine"
-        if m := _PARTICLE_AFTER.match(text, end) if re.search(r"\s(?i:le|la|de|du|des|van|von|di|da)$", text[start:end]) else None:
+        if lex.people["particle_end"].search(text[start:end]) and (m := lex.people["particle_after"].match(text, end)):
             end = m.end()  # "Raphaël Le" + "Méhauté"
         name = _person_name(text[start:end])
         if not _looks_like_name(name) or any(o.start < end and start < o.end for o in orgs):
             continue
-        if _NAMED_AFTER.search(text[max(0, start - 40) : start]) or _ROMAN.search(name):
+        if lex.people["named_after"].search(text[max(0, start - 40) : start]) or lex.people["roman"].search(name):
             continue  # "Université Toulouse Jean Jaurès", "rue Jean Jaurès", "Toulouse II"
         if gazetteer.lookup(name) or load_places().lookup(name) or _named_after_territory(name):
             continue
         sent_start, sent_end = next(((s, e) for s, e in sentences if s <= start < e), (start, len(text)))
         line_end = text.find("\n", end)
         sent_end = max(sent_end, line_end if line_end != -1 else len(text))  # the model may cut "X - Y Name, role"
-        role_after, role_end = _role_after(text, end, sent_end)
-        role_before = _role_before(text, start, sent_start)
-        role = ", ".join(r for r in (role_before, role_after) if r) or None
+        after, role_end = _role_after(text, end, sent_end)
+        before = _role_before(text, start, sent_start)
+        read = [r for r in (before, after) if r]
+        role = ", ".join(r.text for r in read) or None
         organisation = organisation_id = None
+        evidence = None
         if role:
-            span = (start - len(role_before) - 4 if role_before else end, role_end)
+            span = (start - len(before.text) - 4 if before else end, role_end)
             organisation, organisation_id = _role_organisation(role, span, orgs)
+            begin, finish = min(r.start for r in read), max(r.end for r in read)
+            evidence = Evidence(rule="+".join(r.rule for r in read), text=text[begin:finish], span=(begin, finish))
         key = fold(name)
         mention = Mention(text=text[start:end], span=(start, end))
         if key in people:
@@ -505,9 +534,11 @@ def find_people(text: str, doc, orgs: list[OrgMention]) -> list[Person]:
             person.mentions.append(mention)
             if person.role is None and role:
                 person.role, person.organisation, person.organisation_id = role, organisation, organisation_id
+                person.evidence = evidence
             continue
         people[key] = Person(
             name=name, role=role, organisation=organisation, organisation_id=organisation_id, mentions=[mention],
+            evidence=evidence,
         )
     _share_coordinated_roles(text, list(people.values()))
     return list(people.values())
@@ -522,5 +553,45 @@ def _share_coordinated_roles(text: str, people: list[Person]) -> None:
             continue
         head = fold(second.role).split()[0]
         after = text[second_span[1] : second_span[1] + 6]
-        if head.endswith(("s", "x")) or re.match(r",\s*(?:du|de la|de l'|des|de)\s", after):
+        if head.endswith(("s", "x")) or lexicon().people["coordinated_affiliation"].match(after):
             first.role, first.organisation, first.organisation_id = second.role, second.organisation, second.organisation_id
+            base = second.evidence
+            first.evidence = Evidence(rule="role:coordinated", text=base.text if base else second.role, span=base.span if base else None)
+
+
+# --- the stage -------------------------------------------------------------------------------------
+
+
+def analyse_text(part: TextAnalysis, with_people: bool) -> None:
+    """Places, organisations (and people) of one text of a page, from its ``Doc``."""
+    person_spans = [(e.start_char, e.end_char) for e in part.doc.ents if e.label_ == "PER"] if with_people else []
+    places = find_places(part.text, person_spans)
+    part.organisations = find_organisations(part.text, part.doc, places)
+    part.people = find_people(part.text, part.doc, part.organisations) if with_people else []
+    part.places = keep_places(places, part.organisations, part.people) if with_people else places
+
+
+def process(analysis: PageAnalysis) -> None:
+    """Add the publishing centre, the places, organisations and people of the main text and the title,
+    and the ``Entities`` record (the main text's, plus the title's places) to ``analysis``."""
+    document = analysis.document
+    if org := publisher_of(document.site):
+        analysis.publisher = org
+        evidence = dict(document.evidence)
+        evidence["publisher"] = Evidence(rule="gazetteer:website", text=document.site)
+        analysis.document = document.model_copy(
+            update={"publisher": org.acronym or org.name, "publisher_id": org.id, "evidence": evidence}
+        )
+    body, title = analysis.body, analysis.title
+    analyse_text(body, with_people=True)
+    if title.text:
+        analyse_text(title, with_people=False)
+    places = places_entities(body.text, body.places)
+    for mention in title.places:
+        if mention.place.name not in {p.name for p in places}:
+            places.append(Place(name=mention.place.name, kind=place_kind(mention.place.kind), insee=mention.place.insee,
+                                region=mention.place.region, rule="places:title"))
+    analysis.entities = Entities(
+        dates=body.dates, people=body.people, organisations=organisations_entities(body.text, body.organisations),
+        places=places,
+    )

@@ -1,4 +1,4 @@
-"""Events: a document, its sentences, dates and entities -> the events the page reports or announces.
+"""Events (stage): a page's sentences, dates and entities -> the events the page reports or announces.
 
 An event is a day-precise date (or range) standing in a sentence, a line or the title that names an
 event ("rencontre nationale", "webinaire", "assemblée générale"…) or says one happened ("se sont
@@ -6,75 +6,73 @@ retrouvés", "aura lieu"…), and that is not the date of something else (a law,
 ``data/events.toml``). Dates repeated inside an event's range join that event; a range that only spans
 other events (a cycle's "du 10 avril au 28 mai") is not one itself. Each event then takes, from its own
 sentence and line first and from the whole page when the page has one event: its city (a commune of
-the place index, "à Nantes"), or ``online``; its organisers ("à l'invitation de", "co-organisée avec",
-"X organise"…, else the centre that publishes the page); participants ("80 professionnel.e.s", "une
-centaine"); formats, topics, kind and edition. Every field says where it came from in ``evidence``.
-Sidebars, footers and photo credits never reach this stage: ``clean`` keeps them out of the text.
+the place index, "à Nantes"), or ``online``, and the venue the page names; its organisers ("à
+l'invitation de", "co-organisée avec", "X organise"…, else the centre that publishes the page);
+participants ("80 professionnel.e.s", "une centaine"); formats, topics, kind and edition. Every field
+says where it came from in ``evidence``. Sidebars, footers and photo credits never reach this stage:
+``clean`` keeps them out of the text. Thresholds are the ``[events]`` settings.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import tomllib
+from dataclasses import dataclass, field
 from datetime import date as calendar_day
-from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-from .entities import OrgMention, org_key
-from .gazetteer import load_gazetteer
-from .models import DateEntity, Event, Evidence, Location, OrganisationRef, Participants
-from .text import fold, fold_chars
+from . import resources, settings
+from .entities import org_key
+from .gazetteer import GazetteerEntry, load_gazetteer
+from .models import (
+    DateEntity,
+    Event,
+    Evidence,
+    Location,
+    OrganisationRef,
+    OrgMention,
+    PageAnalysis,
+    Participants,
+    PlaceMention,
+)
+from .text import Folded, alternation, fold
 
 LOGGER = logging.getLogger(__name__)
 
-# A line this short holding a date is a listing's date line: the event is named on the lines around it.
-DATE_LINE_CHARS = 60
-# Lines after a listing's date line searched for the event's name and trigger.
-LISTING_LINES_AFTER = 3
-# An organisation right after an event noun ("l'assemblée générale de l'IREV") within this many characters.
-POSSESSIVE_CHARS = 60
-# A range longer than this that spans other dated events is a cycle's calendar, not an event itself.
-MAX_EVENT_DAYS = 7
-# A list item is a line at most this long; its introduction ("… :") is at most this many lines above.
-LIST_ITEM_CHARS = 120
-LIST_ITEMS_BACK = 8
-# How far before a date (within its clause) a "circulaire du", "avant le" … is looked for.
-CONTEXT_CHARS = 100
-# Organisations named within this many characters after "organisée par" / "en partenariat avec" count.
-ORGANISER_WINDOW = 160
-# An organisation's verb ("X organise", "X, le centre de …, les accueillait") within this many characters.
-SUBJECT_WINDOW = 90
-# An event name read from a sentence keeps at most this many words; a shorter one than MIN_NAME_WORDS
-# ("soirées") is put after the page title.
-NAME_WORDS = 12
-MIN_NAME_WORDS = 3
+
+def _cfg():
+    return settings.section("events")
 
 
 @lru_cache(maxsize=1)
 def vocabulary() -> dict:
-    data = tomllib.loads(resources.files("pipeline.data").joinpath("events.toml").read_text("utf-8"))
-    alternation = lambda words: "|".join(re.escape(fold(w)) for w in sorted(words, key=len, reverse=True))  # noqa: E731
-    data["_kind_re"] = re.compile(rf"(?<![\w-])({alternation(data['kinds'])})(?![\w-])")
-    data["_kinds_folded"] = {fold(k) for k in data["kinds"]}
-    data["_format_re"] = re.compile(rf"(?<![\w-])({alternation(data['formats'])})(?![\w-])")
-    data["_topic_re"] = re.compile(rf"(?<![\w-])({alternation(data['topics'])})(?![\w-])")
-    data["_before_any"] = re.compile(rf"(?<![\w-])({alternation(data['organisers']['before'])})(?![\w-])")
-    data["_after_re"] = re.compile(rf"^[^.;:!?]*?(?<![\w-])({alternation(data['organisers']['after'])})(?![\w-])")
-    data["_not_event_re"] = re.compile(rf"(?<![\w-])({alternation(data['context']['not_event_before'])})(?![\w-])")
-    data["_online_re"] = re.compile(rf"(?<![\w-])({alternation(data['context']['online'])})(?![\w-])")
-    data["_verb_re"] = re.compile(rf"(?<![\w-])({alternation(data['verbs']['event'])})(?![\w-])")
-    words = data["participants"]["words"]
+    data = dict(resources.toml("events.toml"))
+
+    def words(items) -> str:
+        return alternation(items, key=fold)
+
+    def bounded(items) -> re.Pattern:
+        return re.compile(rf"(?<![\w-])({words(items)})(?![\w-])")
+
+    data["_kind_re"] = bounded(data["kinds"])
+    data["_kinds"] = {fold(k): kind for k, kind in data["kinds"].items()}
+    data["_format_re"] = bounded(data["formats"])
+    data["_topic_re"] = bounded(data["topics"])
+    data["_before_any"] = bounded(data["organisers"]["before"])
+    data["_after_re"] = re.compile(rf"[^.;:!?]*?(?<![\w-])({words(data['organisers']['after'])})(?![\w-])")
+    data["_not_event_re"] = bounded(data["context"]["not_event_before"])
+    data["_online_re"] = bounded(data["context"]["online"])
+    data["_verb_re"] = bounded(data["verbs"]["event"])
+    participants = data["participants"]
     data["_participants_re"] = re.compile(
-        rf"(?:(?:plus de|près de|environ|quelque|pas moins de|au moins)\s+)?"
-        rf"(?P<count>\d{{1,3}}(?:[  ]\d{{3}})*|{alternation(words)})\s+(?:de\s+|d')?"
-        rf"(?P<unit>(?:{alternation(data['participants']['units'])})[\w.·()-]*)"
+        rf"(?:(?:{words(participants['approximately'])})\s+)?"
+        rf"(?P<count>\d{{1,3}}(?:[  ]\d{{3}})*|{words(participants['words'])})\s+(?:de\s+|d')?"
+        rf"(?P<unit>(?:{words(participants['units'])})[\w.·()-]*)"
     )
-    ordinals = data["editions"]["words"]
     data["_edition_re"] = re.compile(
-        rf"(?<![\w-])(?:(?P<num>\d{{1,2}})\s*(?:e|è|ème|eme|ᵉ|re|ère|er)|(?P<word>{alternation(ordinals)}))(?![\w])"
+        rf"(?<![\w-])(?:(?P<num>\d{{1,2}})\s*(?:e|è|ème|eme|ᵉ|re|ère|er)|(?P<word>{words(data['editions']['words'])}))(?![\w])"
     )
+    data["_p"] = {name: re.compile(value) for name, value in data["patterns"].items() if isinstance(value, str)}
     return data
 
 
@@ -105,8 +103,7 @@ def _trigger(folded: str) -> tuple[str, str] | None:
     matches = list(v["_kind_re"].finditer(folded))
     if matches:
         best = max(matches, key=lambda m: len(m.group(1)))
-        kinds = {fold(k): kind for k, kind in v["kinds"].items()}
-        return kinds[best.group(1)], best.group(1)
+        return v["_kinds"][best.group(1)], best.group(1)
     if m := v["_verb_re"].search(folded):
         return ("rencontre", m.group(1))
     return None
@@ -115,9 +112,10 @@ def _trigger(folded: str) -> tuple[str, str] | None:
 def _not_an_event(text: str, date: DateEntity, sentence_start: int) -> bool:
     """'la loi de programmation pour la ville et la cohésion urbaine du 21 février 2014': the clause
     before the date (back to the last punctuation) names a law, a deadline, a founding…"""
-    window = text[max(sentence_start, date.span[0] - CONTEXT_CHARS) : date.span[0]]
-    clause = re.split(r"[.;:!?,()\n]", window)[-1]
-    return bool(vocabulary()["_not_event_re"].search(fold(clause)))
+    v = vocabulary()
+    window = text[max(sentence_start, date.span[0] - _cfg().context_chars) : date.span[0]]
+    clause = v["_p"]["clause_break"].split(window)[-1]
+    return bool(v["_not_event_re"].search(fold(clause)))
 
 
 def _candidates(text: str, title: str, dates: list[DateEntity], title_dates: list[DateEntity], sentences, lines) -> list[_Candidate]:
@@ -136,7 +134,7 @@ def _candidates(text: str, title: str, dates: list[DateEntity], title_dates: lis
         trigger = _trigger(fold(text[sentence[0] : sentence[1]])) or _trigger(fold(text[line[0] : line[1]]))
         if trigger is None and _date_only_line(text[line[0] : line[1]], date):
             index = lines.index(line)
-            around = lines[max(0, index - 1) : index + 1 + LISTING_LINES_AFTER]
+            around = lines[max(0, index - 1) : index + 1 + _cfg().listing_lines_after]
             trigger = _trigger(fold(" ".join(text[s:e] for s, e in around)))
         if trigger is None:
             trigger = _list_intro_trigger(text, lines, line)
@@ -151,13 +149,11 @@ def _candidates(text: str, title: str, dates: list[DateEntity], title_dates: lis
     return found
 
 
-_TIME_OR_PUNCT = re.compile(r"\b\d{1,2}\s*(?:h|H|:)\s*\d{0,2}\b|[-–—:,.@()|/\s]|\b(?:de|à|le|les|du|au|et)\b")
-
-
 def _date_only_line(line: str, date: DateEntity) -> bool:
     """A listing's date line: the date, maybe a time, and nothing else ("– Mardi 13 octobre 2015 – 20h00")."""
+    p = vocabulary()["_p"]
     rest = line.replace(date.text, " ", 1)
-    return len(line) <= DATE_LINE_CHARS and not re.search(r"[^\W\d_]{3,}", _TIME_OR_PUNCT.sub(" ", rest))
+    return len(line) <= _cfg().date_line_chars and not p["date_line_word"].search(p["date_line_noise"].sub(" ", rest))
 
 
 def _list_intro_trigger(text: str, lines: list[tuple[int, int]], line: tuple[int, int]) -> tuple[str, str] | None:
@@ -166,10 +162,10 @@ def _list_intro_trigger(text: str, lines: list[tuple[int, int]], line: tuple[int
     if line not in lines:
         return None
     index = lines.index(line)
-    for s, e in reversed(lines[max(0, index - LIST_ITEMS_BACK) : index]):
+    for s, e in reversed(lines[max(0, index - _cfg().list_items_back) : index]):
         if text[s:e].rstrip().endswith(":"):
             return _trigger(fold(text[s:e]))
-        if e - s > LIST_ITEM_CHARS:
+        if e - s > _cfg().list_item_chars:
             return None
     return None
 
@@ -188,21 +184,23 @@ def _group(candidates: list[_Candidate], text: str) -> list[_Candidate]:
     """One candidate per event: same dates merged, days inside a range joined to it, umbrella ranges
     over several events dropped, and 'les 28-29 janvier et 22-23 février' read as one event."""
     candidates = sorted(candidates, key=lambda c: (c.where != "text", c.date.span[0]))
+    joined = vocabulary()["_p"]["joined_ranges"]
     merged: list[_Candidate] = []
     for cand in candidates:
         previous = merged[-1] if merged else None
         if (
             previous and cand.where == "text" and previous.where == "text" and previous.line == cand.line
-            and re.fullmatch(r"\s*(?:et|,)\s*", text[previous.date.span[1] : cand.date.span[0]])
+            and joined.fullmatch(text[previous.date.span[1] : cand.date.span[0]])
             and previous.date.start != previous.date.end and cand.date.start != cand.date.end
         ):
-            previous.date = previous.date.model_copy(update={"end": max(previous.date.end, cand.date.end), "span": (previous.date.span[0], cand.date.span[1]), "text": text[previous.date.span[0] : cand.date.span[1]]})
+            span = (previous.date.span[0], cand.date.span[1])
+            previous.date = previous.date.model_copy(update={"end": max(previous.date.end, cand.date.end), "span": span, "text": text[span[0] : span[1]]})
             continue
         merged.append(cand)
     events: list[_Candidate] = []
     distinct = {(c.date.start, c.date.end) for c in merged}
     umbrella = {
-        key for key in distinct if _days(key) > MAX_EVENT_DAYS
+        key for key in distinct if _days(key) > _cfg().max_event_days
         and sum(1 for other in distinct if other != key and key[0] <= other[0] and other[1] <= key[1]) >= 2
     }
     for cand in merged:
@@ -229,10 +227,17 @@ class _Context:
     text: str
     title: str
     orgs: list[OrgMention]
-    places: list[tuple[int, int, object]]
-    publisher: object | None
+    places: list[PlaceMention]
+    publisher: GazetteerEntry | None
     single: bool
     title_orgs: list[OrgMention]
+    title_places: list[PlaceMention]
+    folded: Folded = field(init=False)
+    lines: list[tuple[int, int]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.folded = Folded(self.text)
+        self.lines = _lines(self.text)
 
 
 def _windows(ctx: _Context, cand: _Candidate) -> list[tuple[int, int]]:
@@ -242,10 +247,9 @@ def _windows(ctx: _Context, cand: _Candidate) -> list[tuple[int, int]]:
     if cand.where == "text":
         windows.append(cand.sentence)
         windows.append(cand.line)
-        lines = _lines(ctx.text)
-        if cand.line[1] - cand.line[0] <= DATE_LINE_CHARS and cand.line in lines:
-            index = lines.index(cand.line)
-            windows.append((cand.line[0], lines[min(len(lines) - 1, index + LISTING_LINES_AFTER)][1]))
+        if cand.line[1] - cand.line[0] <= _cfg().date_line_chars and cand.line in ctx.lines:
+            index = ctx.lines.index(cand.line)
+            windows.append((cand.line[0], ctx.lines[min(len(ctx.lines) - 1, index + _cfg().listing_lines_after)][1]))
         if cand.section and not ctx.single:
             windows.append(cand.section)
     if ctx.single or cand.where == "title":
@@ -258,6 +262,7 @@ def _city(ctx: _Context, cand: _Candidate, online: bool, near_only: bool = False
     line, listing item, the title and (for a page with one event) "à X" anywhere in the page."""
     if online:
         return None, None
+    p = vocabulary()["_p"]
     searches = [(s, e, "text") for s, e in _windows(ctx, cand)]
     if near_only:
         searches = searches[:1]
@@ -267,35 +272,44 @@ def _city(ctx: _Context, cand: _Candidate, online: bool, near_only: bool = False
         searches.insert(len(searches) - 1, (0, len(ctx.title), "title"))
     for start, end, where in searches:
         if where == "title":
-            from .places import load_places
-
-            found = [(s, e, p) for s, e, p in load_places().find_in_text(ctx.title) if p.kind == "commune"]
+            found = [m for m in ctx.title_places if m.place.kind == "commune"]
             source_text = ctx.title
         else:
             found = [
-                (s, e, p) for s, e, p in ctx.places
-                if start <= s and e <= end and p.kind == "commune"
+                m for m in ctx.places
+                if start <= m.start and m.end <= end and m.place.kind == "commune"
                 # "la communauté d'agglomération Maubeuge-Val de Sambre accueillait…" does not say where
-                and not any(o.start <= s and e <= o.end and o.rule != "rule:venue" for o in ctx.orgs)
+                and not any(o.start <= m.start and m.end <= o.end and o.rule != "rule:venue" for o in ctx.orgs)
             ]
             source_text = ctx.text
         if not found:
             continue
         preferred = [
-            f for f in found
-            if re.search(r"(?:\bà|\bau|\bsur|\bdans|\(|–)\s*(?:la\s+|l')?$", source_text[max(0, f[0] - 6) : f[0]])
-            or re.match(r"\s*\(\d[\dAB]\d?\)", source_text[f[1] : f[1] + 6])  # "Saintes (17)"
+            m for m in found
+            if p["city_before"].search(source_text[max(0, m.start - 6) : m.start])
+            or p["city_department"].match(source_text[m.end : m.end + 6])  # "Saintes (17)"
         ]
-        if not preferred and where == "text" and (start, end) == (0, len(ctx.text)) and len(ctx.text) > DATE_LINE_CHARS:
+        if not preferred and where == "text" and (start, end) == (0, len(ctx.text)) and len(ctx.text) > _cfg().date_line_chars:
             continue  # anywhere in the page, only "à Nantes" says where the event was
         pool = preferred or found
         if where == "text" and cand.where == "text":
-            before = [f for f in pool if f[0] <= cand.date.span[0]]
-            s, e, place = before[-1] if before else pool[0]  # "à Garges les 10 et 17 avril, ou à Cergy les 14 et 28 mai"
+            before = [m for m in pool if m.start <= cand.date.span[0]]
+            chosen = before[-1] if before else pool[0]  # "à Garges les 10 et 17 avril, ou à Cergy les 14 et 28 mai"
         else:
-            s, e, place = pool[0]
+            chosen = pool[0]
+        s, e, place = chosen.start, chosen.end, chosen.place
         evidence = Evidence(rule=f"places:{where}", text=source_text[s:e], span=(s, e) if where == "text" else None)
         return Location(city=place.name, insee=place.insee, region=place.region), evidence
+    return None, None
+
+
+def _venue(ctx: _Context, cand: _Candidate) -> tuple[str | None, Evidence | None]:
+    """The venue the page names for the event ("à la maison de quartier Beaujardin"), nearest first."""
+    for start, end in _windows(ctx, cand):
+        venues = [o for o in ctx.orgs if o.rule == "rule:venue" and start <= o.start and o.end <= end]
+        if venues:
+            venue = venues[0]
+            return ctx.text[venue.start : venue.end], Evidence(rule="venue", text=ctx.text[venue.start : venue.end], span=venue.span)
     return None, None
 
 
@@ -303,42 +317,40 @@ def _organisers_in(ctx: _Context, start: int, end: int) -> tuple[list[OrgMention
     """Organisations named as organisers between ``start`` and ``end``: after "organisée par", "en
     partenariat avec"…, or as the subject of "organise", "accueillait"…; venues never."""
     v = vocabulary()
-    text = ctx.text
+    p = v["_p"]
+    text, folded = ctx.text, ctx.folded
     found: list[OrgMention] = []
     spans: list[tuple[int, int]] = []
-    folded = fold_chars(text[start:end])
-    for m in v["_before_any"].finditer(folded):
-        phrase_end = start + m.end()
+    for m in folded.finditer(v["_before_any"], start, end):
+        phrase_start, phrase_end = folded.span(m.start(), m.end())
         # bodies that asked for or funded the event are not its organisers: "à la demande de la DRAC"
-        stop = re.search(
-            r"[.;!?\n]|\s(?:pour(?!\s+(?:l'|la |le |les ))|autour|sur|afin|qui|dont|à la demande|avec le soutien|grâce|financé|soutenu)\b",
-            text[phrase_end : phrase_end + ORGANISER_WINDOW],
-        )
-        window_end = min(end, phrase_end + (stop.start() if stop else ORGANISER_WINDOW))
+        stop = p["organiser_stop"].search(text[phrase_end : phrase_end + _cfg().organiser_window])
+        window_end = min(end, phrase_end + (stop.start() if stop else _cfg().organiser_window))
         picked = [o for o in ctx.orgs if phrase_end <= o.start < window_end and o.rule != "rule:venue"]
         found.extend(picked)
         if picked:
-            spans.append((start + m.start(), window_end))
+            spans.append((phrase_start, window_end))
     inside = [o for o in ctx.orgs if start <= o.start < end and o.rule != "rule:venue"]
     for org in inside:
-        after = fold_chars(text[org.end : min(end, org.end + SUBJECT_WINDOW)])
-        if not (m := v["_after_re"].match(after)):
+        lo, hi = folded.window(org.end, min(end, org.end + _cfg().subject_window))
+        if not (m := v["_after_re"].match(folded.text, lo, hi)):
             continue
-        between = [o for o in inside if org.end < o.start < org.end + m.start(1)]
+        verb_start, verb_end = folded.span(m.start(1), m.end())
+        between = [o for o in inside if org.end < o.start < verb_start]
         # "L'IREV et Migrations Santé Alsace vous invitent": every subject joined by "et" or a comma
         chain = [org, *between]
-        if all(re.fullmatch(r"[\s,]*(?:et|&)?\s*(?:la |le |les |l')?", text[a.end : b.start]) for a, b in zip(chain, chain[1:])):
+        if all(p["subject_chain"].fullmatch(text[a.end : b.start]) for a, b in zip(chain, chain[1:])):
             found.extend(chain)
-            spans.append((org.start, org.end + m.end()))
-    for m in v["_kind_re"].finditer(folded):
+            spans.append((org.start, verb_end))
+    for m in folded.finditer(v["_kind_re"], start, end):
         # "le 9e regroupement annuel du réseau national des CRPV", "l'assemblée générale de l'IREV"
-        tail = text[start + m.end() : start + m.end() + POSSESSIVE_CHARS]
-        link = re.match(r"(?:\s+(?:annuel(?:le)?s?|nationale?s?|régionale?s?|générale?s?|territoriale?s?|interrégionale?s?))*\s+(?:du|de la|de l'|des|de)\s*", tail)
-        if link:
-            owner = next((o for o in inside if o.start == start + m.end() + link.end()), None)
+        kind_start, kind_end = folded.span(m.start(), m.end())
+        tail = text[kind_end : kind_end + _cfg().possessive_chars]
+        if link := p["possessive_link"].match(tail):
+            owner = next((o for o in inside if o.start == kind_end + link.end()), None)
             if owner is not None:
                 found.append(owner)
-                spans.append((start + m.start(), owner.end))
+                spans.append((kind_start, owner.end))
     return found, spans
 
 
@@ -352,7 +364,7 @@ def _organisers(ctx: _Context, cand: _Candidate) -> tuple[list[OrganisationRef],
         found.extend(orgs)
         spans.extend(where)
     if not found and ctx.title:
-        title_ctx = _Context(ctx.title, "", ctx.title_orgs, [], None, False, [])
+        title_ctx = _Context(ctx.title, "", ctx.title_orgs, [], None, False, [], [])
         found, _ = _organisers_in(title_ctx, 0, len(ctx.title))
         if found:
             return _refs(found), Evidence(rule="organiser-phrase:title", text=ctx.title)
@@ -391,23 +403,22 @@ def _participants(ctx: _Context, cand: _Candidate) -> tuple[Participants | None,
     v = vocabulary()
     words = {fold(k): n for k, n in v["participants"]["words"].items()}
     for start, end in _windows(ctx, cand):
-        folded = fold_chars(ctx.text[start:end])
-        for m in v["_participants_re"].finditer(folded):
+        for m in ctx.folded.finditer(v["_participants_re"], start, end):
             raw = m.group("count")
             count = words.get(raw) or int(re.sub(r"\D", "", raw))
-            if count < 2:
+            if count < _cfg().min_participants:
                 continue
-            unit = re.split(r"[.·(]", ctx.text[start + m.start("unit") : start + m.end("unit")])[0]
-            span = (start + m.start(), start + m.end())
+            unit_start, unit_end = ctx.folded.span(m.start("unit"), m.end("unit"))
+            unit = v["_p"]["unit_end"].split(ctx.text[unit_start:unit_end])[0]
+            span = ctx.folded.span(m.start(), m.end())
             return Participants(count=count, unit=unit), Evidence(rule="participants", text=ctx.text[span[0] : span[1]], span=span)
     return None, None
 
 
 def _lexicon(ctx: _Context, cand: _Candidate, pattern: re.Pattern, table: dict) -> list[str]:
     mapping = {fold(k): value for k, value in table.items()}
-    windows = _windows(ctx, cand)
-    start, end = windows[-1]
-    found = [mapping[m.group(1)] for m in pattern.finditer(fold(ctx.text[start:end]))]
+    start, end = _windows(ctx, cand)[-1]
+    found = [mapping[m.group(1)] for m in ctx.folded.finditer(pattern, start, end)]
     return list(dict.fromkeys(found))
 
 
@@ -416,7 +427,7 @@ def _edition(words: str) -> tuple[int | None, str | None]:
     kinds = v["_kind_re"]
     for m in v["_edition_re"].finditer(words):
         after = words[m.end() : m.end() + 40]
-        if kinds.match(after.lstrip()) or re.match(r"\s*(?:édition|edition)", after):
+        if kinds.match(after.lstrip()) or v["_p"]["edition_word"].match(after):
             value = int(m.group("num")) if m.group("num") else v["editions"]["words"].get(m.group("word"))
             return value, words[m.start() : m.end()]
     return None, None
@@ -427,26 +438,28 @@ def _name(ctx: _Context, cand: _Candidate) -> str:
         return ctx.title
     if cand.where == "title":
         return ctx.title
+    p = vocabulary()["_p"]
     line = ctx.text[cand.line[0] : cand.line[1]]
-    if len(line) <= DATE_LINE_CHARS:
-        lines = _lines(ctx.text)
-        index = lines.index(cand.line) if cand.line in lines else 0
-        following = [ctx.text[s:e].strip(" –-") for s, e in lines[index + 1 : index + 1 + 2]]
+    if len(line) <= _cfg().date_line_chars:
+        index = ctx.lines.index(cand.line) if cand.line in ctx.lines else 0
+        following = [ctx.text[s:e].strip(" –-") for s, e in ctx.lines[index + 1 : index + 1 + 2]]
         return " – ".join(x for x in following if x) or line
     sentence = ctx.text[cand.sentence[0] : cand.sentence[1]]
-    folded = fold_chars(sentence)
-    kinds = list(vocabulary()["_kind_re"].finditer(folded))  # a noun, not the verb that triggered
+    folded = Folded(sentence)
+    kinds = list(vocabulary()["_kind_re"].finditer(folded.text))  # a noun, not the verb that triggered
     if not kinds:
         return ctx.title or sentence[:80]
     kind = next((k for k in kinds if cand.trigger and k.group(1) == cand.trigger[1]), kinds[0])
-    words = re.split(r"(?<=[,.;:!?])\s|\s", sentence[kind.start() :])
-    name = re.split(r"[,.;:!?](?:\s|$)", " ".join(words[:NAME_WORDS]))[0].strip()
-    if len(name.split()) < MIN_NAME_WORDS and ctx.title:
+    words = p["name_word_break"].split(sentence[folded.original(kind.start()) :])
+    name = p["name_end"].split(" ".join(words[: _cfg().name_words]))[0].strip()
+    if len(name.split()) < _cfg().min_name_words and ctx.title:
         return f"{ctx.title} – {name}"
     return name[:1].upper() + name[1:]
 
 
 def build_event(ctx: _Context, cand: _Candidate, anchor_published: str | None) -> Event:
+    """One event with every field and its evidence."""
+    v = vocabulary()
     text = ctx.text
     date = cand.date
     windows = _windows(ctx, cand)
@@ -457,15 +470,20 @@ def build_event(ctx: _Context, cand: _Candidate, anchor_published: str | None) -
     }
     if cand.trigger:
         evidence["kind"] = Evidence(rule="event-vocabulary", text=cand.trigger[1])
-    online_match = vocabulary()["_online_re"].search(fold(source))
+    online_match = v["_online_re"].search(fold(source))
+    in_person = any(word in fold(source) for word in v["patterns"]["in_person"])
     online = (cand.trigger and cand.trigger[0] == "webinaire") or (
-        bool(online_match) and "presentiel" not in fold(source) and not _city(ctx, cand, False, near_only=True)[0]
+        bool(online_match) and not in_person and not _city(ctx, cand, False, near_only=True)[0]
     )
     if online:
         evidence["online"] = Evidence(rule="online-vocabulary", text=online_match.group(1) if online_match else cand.trigger[1])
     location, city_evidence = _city(ctx, cand, online)
     if city_evidence:
         evidence["location"] = city_evidence
+    venue, venue_evidence = _venue(ctx, cand) if cand.where == "text" else (None, None)
+    if venue:
+        location = (location or Location()).model_copy(update={"venue": venue})
+        evidence["venue"] = venue_evidence
     organisers, org_evidence = _organisers(ctx, cand)
     if org_evidence:
         evidence["organisers"] = org_evidence
@@ -482,7 +500,7 @@ def build_event(ctx: _Context, cand: _Candidate, anchor_published: str | None) -
         status = "announced" if date.start > anchor_published else "past"
     kind = cand.trigger[0] if cand.trigger else None
     title_trigger = _trigger(fold(ctx.title)) if ctx.single and ctx.title else None
-    if title_trigger and cand.trigger and len(title_trigger[1]) > len(cand.trigger[1]) and title_trigger[1] in vocabulary()["_kinds_folded"]:
+    if title_trigger and cand.trigger and len(title_trigger[1]) > len(cand.trigger[1]) and title_trigger[1] in v["_kinds"]:
         kind = title_trigger[0]  # "4e rencontre nationale" in the title says more than "rencontre"
     return Event(
         name=_name(ctx, cand),
@@ -496,35 +514,24 @@ def build_event(ctx: _Context, cand: _Candidate, anchor_published: str | None) -
         online=bool(online),
         organisers=organisers,
         participants=participants,
-        formats=_lexicon(ctx, cand, vocabulary()["_format_re"], vocabulary()["formats"]),
-        topics=_lexicon(ctx, cand, vocabulary()["_topic_re"], vocabulary()["topics"]),
+        formats=_lexicon(ctx, cand, v["_format_re"], v["formats"]),
+        topics=_lexicon(ctx, cand, v["_topic_re"], v["topics"]),
         status=status,
         evidence=evidence,
     )
 
 
-def extract_events(
-    text: str,
-    title: str | None,
-    sentences: list[tuple[int, int]],
-    dates: list[DateEntity],
-    title_dates: list[DateEntity],
-    orgs: list[OrgMention],
-    places: list[tuple[int, int, object]],
-    publisher_id: str | None,
-    published: str | None,
-    title_orgs: list[OrgMention] = (),
-) -> list[Event]:
-    """The page's events, in the order the page gives them."""
-    title = title or ""
+def process(analysis: PageAnalysis) -> None:
+    """Add the page's events, in the order the page gives them, to ``analysis``."""
+    body, title = analysis.body, analysis.title
+    text = body.text
     lines = _lines(text)
-    candidates = _group(_candidates(text, title, dates, title_dates, sentences, lines), text)
+    candidates = _group(_candidates(text, title.text, body.dates, title.dates, body.sentences, lines), text)
     in_text = [c for c in candidates if c.where == "text"]
     for cand, following in zip(in_text, [*in_text[1:], None]):
         cand.section = (cand.line[0], following.line[0] if following and following.line[0] > cand.line[0] else len(text))
-    publisher = load_gazetteer().get(publisher_id) if publisher_id else None
     ctx = _Context(
-        text=text, title=title, orgs=orgs, places=places, publisher=publisher, single=len(candidates) == 1,
-        title_orgs=list(title_orgs),
+        text=text, title=title.text, orgs=body.organisations, places=body.places, publisher=analysis.publisher,
+        single=len(candidates) == 1, title_orgs=title.organisations, title_places=title.places,
     )
-    return [build_event(ctx, cand, published) for cand in candidates]
+    analysis.events = [build_event(ctx, cand, analysis.document.published) for cand in candidates]

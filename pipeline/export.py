@@ -55,9 +55,17 @@ def write_record(out_dir: Path, record: Record) -> Path:
 
 
 def read_record(out_dir: Path, record_id: str) -> Record | None:
+    """The record ``documents/<id>.json`` holds, or None when it is missing or not a valid record."""
+    found = read_record_text(out_dir, record_id)
+    return found[0] if found else None
+
+
+def read_record_text(out_dir: Path, record_id: str) -> tuple[Record, str] | None:
+    """The record ``documents/<id>.json`` holds and the file's text, or None."""
     path = document_path(out_dir, record_id)
     try:
-        return Record.model_validate_json(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        return Record.model_validate_json(text), text
     except (OSError, ValueError):
         return None
 

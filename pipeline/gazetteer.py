@@ -8,8 +8,8 @@ optional ``region``, ``website``, ``parent``, ``predecessor_of``, ``successor``,
 they are ordinary French, e.g. "Villes de France").
 
 Out: a :class:`Gazetteer` with
-  * ``by_id[id] -> Organisation``;
-  * ``lookup(name) -> Organisation | None``: one name as written on a page ("l'ANCT", "BPI France",
+  * ``by_id[id] -> GazetteerEntry``;
+  * ``lookup(name) -> GazetteerEntry | None``: one name as written on a page ("l'ANCT", "BPI France",
     "Agence nationale de la cohésion des territoires (ANCT)") to its entry;
   * ``ruler_patterns(nlp) -> list[dict]``: token patterns for a spaCy ``entity_ruler`` (label ``ORG``,
     ``id`` = organisation id, so matched entities carry it in ``ent.ent_id_``).
@@ -32,7 +32,6 @@ Nothing is read at import time; :func:`load_gazetteer` reads and caches the file
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import json
 import logging
 import re
@@ -43,12 +42,15 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from . import resources
+from .text import APOSTROPHE_CHARS, DASH_CHARS, fold
+
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.language import Language
 
 __all__ = [
     "Gazetteer",
-    "Organisation",
+    "GazetteerEntry",
     "OrgKind",
     "is_case_sensitive_name",
     "load_gazetteer",
@@ -57,7 +59,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-DATA_PACKAGE = "pipeline.data"
 DATA_FILE = "organisations.json"
 ENTITY_LABEL = "ORG"
 
@@ -76,14 +77,9 @@ OrgKind = Literal[
     "other",
 ]
 
-# Characters treated as the same thing when comparing names.
-_APOSTROPHES = "'’ʼ‘´`"
-_DASHES = "-‐‑‒–—−"
-_APOSTROPHE_RE = re.compile(f"[{_APOSTROPHES}]")
-_DASH_RE = re.compile(f"[{re.escape(_DASHES)}]")
-_SPACED_DASH_RE = re.compile(r"\s*-\s*")
-_SEPARATOR_RE = re.compile(r"[•·∙]")  # "CR•DSU" ~ "CR DSU"
-_SPACE_RE = re.compile(r"\s+")
+# Characters treated as the same thing when comparing names: those of the one fold (text.fold).
+_APOSTROPHE_RE = re.compile(f"[{APOSTROPHE_CHARS}]")
+_DASH_RE = re.compile(f"[{re.escape(DASH_CHARS)}]")
 _EDGE_PUNCT = " \t\n«»\"“”„‹›.,;:!?"
 _ARTICLE_RE = re.compile(r"^(?:(?:le|la|les)\s+|l')(?=\S)", re.IGNORECASE)
 _TRAILING_PARENS_RE = re.compile(r"^(?P<head>.*?)\s*\((?P<inner>[^()]*)\)\s*$", re.DOTALL)
@@ -95,6 +91,7 @@ _DASH_VARIANTS = ("-", "‐", "‑", "–", "—")
 
 
 def _strip_accents(text: str) -> str:
+    """An accent-free spelling of a name, offered to the entity ruler as a variant pattern."""
     decomposed = unicodedata.normalize("NFKD", text)
     return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
@@ -111,24 +108,14 @@ def is_case_sensitive_name(text: str) -> bool:
 
 
 def name_key(text: str, *, casefold: bool = True) -> str:
-    """Comparison key for a name: accents, apostrophes, dashes, spacing and a leading article ignored.
-
-    With ``casefold=False`` the case is kept (for short acronyms and other case-sensitive names).
-    """
-    text = unicodedata.normalize("NFKC", text)
-    text = _APOSTROPHE_RE.sub("'", text)
-    text = _DASH_RE.sub("-", text)
-    text = _SEPARATOR_RE.sub(" ", text)
-    text = _SPACE_RE.sub(" ", text).strip(_EDGE_PUNCT)
-    text = _SPACED_DASH_RE.sub("-", text)
+    """Comparison key for a name: the one fold (``text.fold``), edge punctuation and a leading article
+    ignored. With ``casefold=False`` the case is kept (for short acronyms and other case-sensitive names)."""
+    text = fold(text, keep_case=not casefold).strip(_EDGE_PUNCT)
     text = re.sub(r"'\s+", "'", text)
-    text = _ARTICLE_RE.sub("", text, count=1).strip(_EDGE_PUNCT)
-    if casefold:
-        text = text.casefold()
-    return _strip_accents(text)
+    return _ARTICLE_RE.sub("", text, count=1).strip(_EDGE_PUNCT)
 
 
-class Organisation(BaseModel):
+class GazetteerEntry(BaseModel):
     """One body of the politique de la ville field (a CRPV, an agency, a ministry, a network, ...)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
@@ -159,7 +146,7 @@ class Organisation(BaseModel):
         return cleaned
 
     @model_validator(mode="after")
-    def _check_links(self) -> Organisation:
+    def _check_links(self) -> GazetteerEntry:
         names = set(self.names)
         unknown = [n for n in self.case_sensitive if n not in names]
         if unknown:
@@ -186,9 +173,9 @@ class Organisation(BaseModel):
 class Gazetteer:
     """Organisations indexed by id and by every spelling of their names."""
 
-    def __init__(self, organisations: Iterable[Organisation], source: str | None = None) -> None:
+    def __init__(self, organisations: Iterable[GazetteerEntry], source: str | None = None) -> None:
         self.source = source
-        self.by_id: dict[str, Organisation] = {}
+        self.by_id: dict[str, GazetteerEntry] = {}
         for org in organisations:
             if org.id in self.by_id:
                 raise ValueError(f"duplicate organisation id {org.id!r}")
@@ -227,19 +214,19 @@ class Gazetteer:
     def __len__(self) -> int:
         return len(self.by_id)
 
-    def __iter__(self) -> Iterator[Organisation]:
+    def __iter__(self) -> Iterator[GazetteerEntry]:
         return iter(self.by_id.values())
 
     def __contains__(self, org_id: object) -> bool:
         return org_id in self.by_id
 
-    def get(self, org_id: str) -> Organisation | None:
+    def get(self, org_id: str) -> GazetteerEntry | None:
         return self.by_id.get(org_id)
 
-    def of_kind(self, kind: str) -> list[Organisation]:
+    def of_kind(self, kind: str) -> list[GazetteerEntry]:
         return [org for org in self.by_id.values() if org.kind == kind]
 
-    def current(self, org_id: str) -> Organisation:
+    def current(self, org_id: str) -> GazetteerEntry:
         """The body that ``org_id`` has become, following ``successor`` links (itself if none)."""
         org = self.by_id[org_id]
         seen = {org.id}
@@ -248,7 +235,7 @@ class Gazetteer:
             seen.add(org.id)
         return org
 
-    def lookup(self, name: str) -> Organisation | None:
+    def lookup(self, name: str) -> GazetteerEntry | None:
         """The organisation a name refers to, or None.
 
         Tries the name as given, then without a trailing "(...)" and then the text inside it, so both
@@ -323,7 +310,7 @@ def _token_pattern(attr: str, token: str) -> dict[str, Any]:
 
 def _read_text(path: str | Path | None) -> str:
     if path is None:
-        return importlib.resources.files(DATA_PACKAGE).joinpath(DATA_FILE).read_text(encoding="utf-8")
+        return resources.text(DATA_FILE)
     return Path(path).read_text(encoding="utf-8")
 
 
@@ -331,7 +318,7 @@ def parse_gazetteer(data: dict[str, Any]) -> Gazetteer:
     """Build a :class:`Gazetteer` from the decoded JSON document."""
     if not isinstance(data, dict) or not isinstance(data.get("organisations"), list):
         raise ValueError('expected {"_source": ..., "organisations": [...]}')
-    organisations = [Organisation.model_validate(entry) for entry in data["organisations"]]
+    organisations = [GazetteerEntry.model_validate(entry) for entry in data["organisations"]]
     return Gazetteer(organisations, source=data.get("_source"))
 
 
@@ -339,5 +326,5 @@ def parse_gazetteer(data: dict[str, Any]) -> Gazetteer:
 def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
     """Read, validate and index the organisation file (the packaged one by default); cached."""
     gazetteer = parse_gazetteer(json.loads(_read_text(path)))
-    logger.debug("loaded %d organisations from %s", len(gazetteer), path or f"{DATA_PACKAGE}/{DATA_FILE}")
+    logger.debug("loaded %d organisations from %s", len(gazetteer), path or f"pipeline/data/{DATA_FILE}")
     return gazetteer

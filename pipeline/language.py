@@ -7,32 +7,27 @@ which is all the pipeline needs (it only extracts entities from French pages); n
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import Counter
 from functools import lru_cache
-from importlib import resources
 
-# Fewer words than this and the guess is not worth making.
-MIN_WORDS = 20
-# The winner must hold at least this share of the words for the guess to stand.
-MIN_SHARE = 0.12
+from . import resources, settings
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
 @lru_cache(maxsize=1)
 def _stopwords() -> dict[str, frozenset[str]]:
-    data = tomllib.loads(resources.files("pipeline.data").joinpath("stopwords.toml").read_text("utf-8"))
-    return {lang: frozenset(words) for lang, words in data.items()}
+    return {lang: frozenset(words) for lang, words in resources.toml("stopwords.toml").items()}
 
 
 def detect_language(text: str) -> str | None:
     """'fr', 'en', … or None when the text is too short or matches no list well."""
-    words = [w.lower() for w in _WORD.findall(text[:20000].replace("’", "'"))]
+    cfg = settings.section("language")
+    words = [w.lower() for w in _WORD.findall(text[: cfg.sample_chars].replace("’", "'"))]
     words = [w.split("'", 1)[-1] if "'" in w else w for w in words]
-    if len(words) < MIN_WORDS:
+    if len(words) < cfg.min_words:
         return None
     counts = Counter(words)
     scores = {lang: sum(counts[w] for w in stops) / len(words) for lang, stops in _stopwords().items()}
     lang, share = max(scores.items(), key=lambda item: item[1])
-    return lang if share >= MIN_SHARE else None
+    return lang if share >= cfg.min_share else None

@@ -18,13 +18,12 @@ from pathlib import Path
 
 import charset_normalizer
 
+from . import settings
 from .errors import BinaryPage, EmptyPage, NotAPage, PageTooLarge
 from .models import LoadedPage, SidecarMeta
 
 LOGGER = logging.getLogger(__name__)
 
-# Pages larger than this are refused (trafilatura's own default refuses 20 MB files as well).
-DEFAULT_MAX_BYTES = 10_000_000
 # File-type signatures of the binary files a crawler tends to save by mistake.
 BINARY_SIGNATURES = {
     b"%PDF": "a PDF document",
@@ -40,9 +39,6 @@ BINARY_SIGNATURES = {
 SIDECAR_SUFFIX = ".meta.json"
 # Legacy code pages preferred when charset-normalizer rates several alike (French sites used these).
 PREFERRED_LEGACY = ("cp1252", "iso8859_15", "latin_1")
-# How much of the head of a page is searched for a declared charset.
-HEAD_BYTES = 4096
-
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([\w.-]+)""", re.I)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w:.-]+)", re.I)
@@ -100,7 +96,7 @@ def declared_charset(data: bytes, sidecar: SidecarMeta | None) -> tuple[str | No
     if sidecar and (ctype := sidecar.headers.get("content-type")):
         if (m := _HEADER_CHARSET.search(ctype)) and (codec := _codec(m.group(1))):
             return codec, "http-header"
-    head = data[:HEAD_BYTES]
+    head = data[: settings.section("load").head_bytes]
     for pattern, where in ((_META_CHARSET, "meta-charset"), (_XML_ENCODING, "xml-declaration")):
         if (m := pattern.search(head)) and (codec := _codec(m.group(1))):
             return codec, where
@@ -111,11 +107,12 @@ def _is_binary(data: bytes) -> str | None:
     for magic, what in BINARY_SIGNATURES.items():
         if data.startswith(magic):
             return what
-    sample = data[:8192]
+    cfg = settings.section("load")
+    sample = data[: cfg.binary_sample_bytes]
     if b"\x00" in sample:
         return "binary data (NUL bytes)"
     controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
-    if controls > len(sample) * 0.05:
+    if controls > len(sample) * cfg.binary_control_share:
         return "binary data (control characters)"
     return None
 
@@ -157,7 +154,7 @@ def decode(data: bytes, sidecar: SidecarMeta | None = None) -> tuple[str, str, l
 
 def detect_format(text: str) -> str:
     """'html' or 'text' (a dump of a page); raise ``NotAPage`` for JSON, feeds, scripts and the like."""
-    head = text[:4096]
+    head = text[: settings.section("load").head_bytes]
     stripped = head.lstrip()
     if _HTML_START.match(head) or len(_HTML_TAGS.findall(head)) >= 3:
         return "html"
@@ -175,9 +172,10 @@ def detect_format(text: str) -> str:
     return "text"
 
 
-def load_page(path: Path, raw_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedPage:
+def load_page(path: Path, raw_dir: Path, max_bytes: int | None = None) -> LoadedPage:
     """Read and decode one page. Raises a ``PageError`` subclass for a file that is not a usable page."""
     rel = path.relative_to(raw_dir).as_posix()
+    max_bytes = max_bytes or settings.section("load").max_bytes
     size = path.stat().st_size
     if size > max_bytes:
         raise PageTooLarge(
@@ -193,7 +191,7 @@ def load_page(path: Path, raw_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> 
     text, codec, decode_warnings = decode(data, sidecar)
     warnings += decode_warnings
     page_format = detect_format(text)
-    if page_format == "html" and not _CLOSING_HTML.search(text[-65536:]):
+    if page_format == "html" and not _CLOSING_HTML.search(text[-settings.section("load").truncated_tail_bytes :]):
         warnings.append("page looks truncated: no closing </body> or </html>")
     return LoadedPage(
         path=rel,

@@ -7,9 +7,15 @@ JSON Schema to ``schema/record.schema.json``.
 
 from __future__ import annotations
 
-from typing import Literal
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:  # typing only: the look-up tables' own entries
+    from .gazetteer import GazetteerEntry
+    from .places import PlaceEntry
 
 SCHEMA_VERSION = "1.0"
 
@@ -135,7 +141,7 @@ class Person(_Model):
     organisation: str | None = Field(default=None, description="the organisation the role belongs to")
     organisation_id: str | None = None
     mentions: list[Mention] = Field(default_factory=list)
-    evidence: Evidence | None = None
+    evidence: Evidence | None = Field(default=None, description="where the role was read: its words, span and rule")
 
 
 class Place(_Model):
@@ -161,7 +167,7 @@ class Location(_Model):
     city: str | None = None
     insee: str | None = None
     region: str | None = None
-    venue: str | None = None
+    venue: str | None = Field(default=None, description="the venue the page names for the event (a maison de quartier, a théâtre…)")
 
 
 class OrganisationRef(_Model):
@@ -214,3 +220,87 @@ class ErrorEntry(_Model):
     error: str = Field(description="the error kind, e.g. EmptyPage")
     message: str
     sha256: str | None = None
+
+
+# --- the page context: what travels through the extraction stages (never written as such) -------
+
+
+@dataclass
+class PlaceMention:
+    """A place named in a text: [start, end) and the entry of the place index it names."""
+
+    start: int
+    end: int
+    place: PlaceEntry
+
+    @property
+    def span(self) -> Span:
+        return (self.start, self.end)
+
+
+@dataclass
+class OrgMention:
+    """An organisation named in a text: [start, end), its gazetteer id (None when unknown), the name
+    it is known by, its acronym and the rule that found it."""
+
+    start: int
+    end: int
+    id: str | None
+    name: str
+    acronym: str | None
+    rule: str
+
+    @property
+    def span(self) -> Span:
+        return (self.start, self.end)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The day partial dates are resolved against, where it came from, and whether it is the exact
+    publication date ("dernier" and "prochain" then mean before and after it)."""
+
+    day: date
+    source: str
+    exact: bool
+
+
+@dataclass
+class TextAnalysis:
+    """One text of a page (its main text, or its title) and what the stages found in it. The title
+    goes through the same functions as the main text."""
+
+    text: str
+    doc: Any = None  # the spaCy Doc (nlp)
+    sentences: list[Span] = field(default_factory=list)  # nlp: sentences, never across a line break
+    dates: list[DateEntity] = field(default_factory=list)  # dates
+    places: list[PlaceMention] = field(default_factory=list)  # entities
+    organisations: list[OrgMention] = field(default_factory=list)  # entities
+    people: list[Person] = field(default_factory=list)  # entities (main text only)
+
+
+@dataclass
+class PageAnalysis:
+    """One page on its way through the stages: load and clean make ``page`` and ``document``; nlp,
+    dates, entities and events each read what they need and add their part."""
+
+    page: LoadedPage
+    document: Document
+    warnings: list[str] = field(default_factory=list)
+    body: TextAnalysis = field(default_factory=lambda: TextAnalysis(""))
+    title: TextAnalysis = field(default_factory=lambda: TextAnalysis(""))
+    anchor: Anchor | None = None  # dates
+    publisher: GazetteerEntry | None = None  # entities: the centre whose website published the page
+    entities: Entities = field(default_factory=lambda: Entities())  # entities
+    events: list[Event] = field(default_factory=list)  # events
+
+    def __post_init__(self) -> None:
+        if not self.body.text:
+            self.body = TextAnalysis(self.document.text)
+        if not self.title.text:
+            self.title = TextAnalysis(self.document.title or "")
+
+    @property
+    def extractable(self) -> bool:
+        """Entities and events are only read from French pages (or pages whose language is unknown)."""
+        return self.document.language in (None, "fr")

@@ -1,7 +1,7 @@
 """French place names: offline lookup of communes, départements, régions and informal territories.
 
 In: a place name as written on a page ("Pays-de-Loire", "St-Germain-en-Laye", "le Havre", "Nord"), or a
-whole plain text to scan. Out: ``Place`` records (official name with accents, kind, INSEE code, région
+whole plain text to scan. Out: ``PlaceEntry`` records (official name with accents, kind, INSEE code, région
 name, département code, and population for communes), from the tables in ``pipeline/data/places/``:
 
 * ``communes.csv``, ``departements.csv``, ``regions.csv``: INSEE's Code officiel géographique as packaged
@@ -11,7 +11,7 @@ name, département code, and population for communes), from the tables in ``pipe
   "région" and as a "département", as the COG package does.
 * ``territories.csv`` (hand-written): informal territories such as "Grand Ouest", "Sambre-Avesnois".
 * ``aliases.csv`` (hand-written): spelling variants and acronyms ("PACA", "Pays de Loire") and former
-  régions ("Nord-Pas-de-Calais"). A former région comes back as a ``territory`` Place named after it
+  régions ("Nord-Pas-de-Calais"). A former région comes back as a ``territory`` entry named after it
   whose ``region`` is the current région.
 * ``stoplist.txt``: names never *found in text* as communes (see "Stop-list" below).
 
@@ -53,34 +53,32 @@ Nothing is read at import time; ``load_places()`` reads the tables once (cached)
 
 from __future__ import annotations
 
-import csv
 import gc
-import io
 import logging
 import re
 import time
-import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from functools import lru_cache
-from importlib import resources
-from typing import Iterable, Literal, NamedTuple
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
+
+from . import resources, settings
+from .text import fold
 
 logger = logging.getLogger(__name__)
 
 Kind = Literal["commune", "département", "région", "territory", "country"]
 
-BIG_CITY_POPULATION = 100_000
-"""A commune this large wins over a département or région of the same name ("Paris")."""
 
 _ARTICLES = frozenset({"le", "la", "les", "l"})
 # Words after which a commune may be named without its article: "au Havre", "du Mans", "aux Ulis".
 _ARTICLE_CONTEXT = frozenset({"au", "aux", "du", "des", "le", "la", "les", "l"})
 _SAINT = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 
-# A commune smaller than this, right after a capitalised word other than these, is taken for a surname.
-_SMALL_COMMUNE = 2000
+# A commune smaller than settings' places.small_commune, right after a capitalised word other than
+# these, is taken for a surname.
 _FUNCTION_WORDS = frozenset(
     "a au aux en de du des d dans sur sous vers pour depuis chez entre et ou le la les l par pres apres avant avec"
     " ville commune communes quartier quartiers".split()
@@ -99,7 +97,7 @@ _JOIN_AFTER_ST = re.compile(r"\.?[ \t\u00a0\u202f]*[-\u2010\u2011\u2012\u2013]?[
 _DEPT_SUFFIX = re.compile(r"\s*\(\s*(\d{2,3}|2[AaBb])\s*\)")
 
 
-class Place(BaseModel):
+class PlaceEntry(BaseModel):
     """One place. ``insee``: commune INSEE code, département code or région code (None otherwise)."""
 
     model_config = ConfigDict(frozen=True)
@@ -112,29 +110,10 @@ class Place(BaseModel):
     population: int | None = None
 
 
-def _slow_fold(text: str) -> str:
-    text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
-
-
-# Latin-1 and Latin Extended-A letters, folded once: most names need nothing more than this table.
-_FOLD_TABLE = {cp: _slow_fold(chr(cp)) for cp in range(0xC0, 0x250) if chr(cp).isalpha()}
-
-
-def _fold(text: str) -> str:
-    """Lower case without accents; "œ" -> "oe"."""
-    text = text.casefold()
-    if text.isascii():
-        return text
-    text = text.translate(_FOLD_TABLE)
-    return text if text.isascii() else _slow_fold(text)
-
-
 @lru_cache(maxsize=65536)
 def _norm_word(word: str) -> str:
     """One word, folded: "Île" -> "ile", "St" -> "saint"."""
-    folded = _fold(word)
+    folded = fold(word)
     if not folded.isalnum():
         folded = "".join(_WORD.findall(folded))
     return _SAINT.get(folded, folded)
@@ -167,7 +146,7 @@ def _key_and_caps(name: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
 
 
 class PlaceRow(NamedTuple):
-    """The fields of a ``Place``, kept as a plain tuple until the place is asked for."""
+    """The fields of a ``PlaceEntry``, kept as a plain tuple until the place is asked for."""
 
     name: str
     kind: Kind
@@ -179,7 +158,7 @@ class PlaceRow(NamedTuple):
 
 def _rank(row: PlaceRow) -> tuple[int, int]:
     pop = row.population or 0
-    if row.kind == "commune" and pop >= BIG_CITY_POPULATION:
+    if row.kind == "commune" and pop >= settings.section("places").big_city_population:
         return (0, -pop)
     return (_KIND_RANK[row.kind], -pop)
 
@@ -207,7 +186,7 @@ class PlaceIndex:
         stoplist: Iterable[str] = (),
     ) -> None:
         self._rows: list[PlaceRow] = list(rows)
-        self._made: dict[int, Place] = {}
+        self._made: dict[int, PlaceEntry] = {}
         exact: dict[tuple[str, ...], list[int]] = {}
         bare: dict[tuple[str, ...], list[int]] = {}
         exact_caps: dict[tuple[str, ...], tuple[int, ...]] = {}
@@ -277,10 +256,10 @@ class PlaceIndex:
         self._trie = trie
         self._targets = [t for t in scan.values() if t.ref >= 0 and any(t.caps)]
 
-    def _place(self, ref: int) -> Place:
+    def _place(self, ref: int) -> PlaceEntry:
         place = self._made.get(ref)
         if place is None:
-            place = self._made[ref] = Place(**self._rows[ref]._asdict())
+            place = self._made[ref] = PlaceEntry(**self._rows[ref]._asdict())
         return place
 
     def __len__(self) -> int:
@@ -288,7 +267,7 @@ class PlaceIndex:
 
     # -- lookup ---------------------------------------------------------------------------------------
 
-    def lookup(self, name: str) -> list[Place]:
+    def lookup(self, name: str) -> list[PlaceEntry]:
         """Every place called ``name``, preferred first (see the module docstring)."""
         dept = None
         m = _DEPT_SUFFIX.search(name)
@@ -310,7 +289,7 @@ class PlaceIndex:
                 refs = in_dept
         return [self._place(r) for r in refs]
 
-    def best(self, name: str) -> Place | None:
+    def best(self, name: str) -> PlaceEntry | None:
         """The preferred reading of ``name``, or None."""
         found = self.lookup(name)
         return found[0] if found else None
@@ -321,20 +300,20 @@ class PlaceIndex:
 
     # -- scanning -------------------------------------------------------------------------------------
 
-    def names_by_first_token(self) -> dict[str, list[tuple[tuple[str, ...], Place]]]:
-        """Normalised first word -> [(normalised words of a name, its preferred Place)], longest first.
+    def names_by_first_token(self) -> dict[str, list[tuple[tuple[str, ...], PlaceEntry]]]:
+        """Normalised first word -> [(normalised words of a name, its preferred PlaceEntry)], longest first.
 
         The names ``find_in_text`` looks for (stop-listed ones left out), words normalised as by
         ``name_key``. ``find_in_text`` itself walks a word trie built from the same names.
         """
-        out: dict[str, list[tuple[tuple[str, ...], Place]]] = defaultdict(list)
+        out: dict[str, list[tuple[tuple[str, ...], PlaceEntry]]] = defaultdict(list)
         for target in self._targets:
             out[target.key[0]].append((target.key, self._place(target.ref)))
         for entries in out.values():
             entries.sort(key=lambda e: -len(e[0]))
         return dict(out)
 
-    def find_in_text(self, text: str) -> list[tuple[int, int, Place]]:
+    def find_in_text(self, text: str) -> list[tuple[int, int, PlaceEntry]]:
         """Every place named in ``text``: (start, end, place), left to right, longest match at each spot."""
         words: list[tuple[int, int, str, str, bool]] = []  # start, end, raw, normalised, inside a URL
         for chunk in _CHUNK.finditer(text):
@@ -343,7 +322,7 @@ class PlaceIndex:
             for w in _TEXT_WORD.finditer(chunk.group()):
                 raw = w.group()
                 words.append((base + w.start(), base + w.end(), raw, _norm_word(raw), urlish))
-        found: list[tuple[int, int, Place]] = []
+        found: list[tuple[int, int, PlaceEntry]] = []
         n = len(words)
         i = 0
         while i < n:
@@ -408,7 +387,7 @@ class PlaceIndex:
     def _looks_like_surname(self, text: str, words: list, i: int, ref: int) -> bool:
         """A small commune right after another capitalised word ("Louis Aragon", "Jean Moulin")."""
         row = self._rows[ref]
-        if row.kind != "commune" or (row.population or 0) >= _SMALL_COMMUNE or i == 0:
+        if row.kind != "commune" or (row.population or 0) >= settings.section("places").small_commune or i == 0:
             return False
         _, prev_end, prev_raw, prev_norm, _ = words[i - 1]
         return (
@@ -424,7 +403,7 @@ class PlaceIndex:
         _, prev_end, _, prev_norm, urlish = words[i - 1]
         return not urlish and prev_norm in _ARTICLE_CONTEXT and _JOIN.fullmatch(text, prev_end, words[i][0]) is not None
 
-    def _refine(self, text: str, end: int, ref: int) -> Place:
+    def _refine(self, text: str, end: int, ref: int) -> PlaceEntry:
         """A commune followed by a département code in brackets, "Saint-Denis (93)": the one there."""
         row = self._rows[ref]
         if row.kind == "commune":
@@ -439,15 +418,11 @@ class PlaceIndex:
 
 def _read_csv(name: str) -> list[list[str]]:
     """Rows of a table in pipeline/data/places/, without its "#" lines and its header."""
-    data = (resources.files("pipeline") / "data" / "places" / name).read_text(encoding="utf-8")
-    rows = csv.reader(line for line in io.StringIO(data) if not line.startswith("#"))
-    next(rows)
-    return list(rows)
+    return resources.csv_rows(f"places/{name}")
 
 
 def _read_lines(name: str) -> list[str]:
-    data = (resources.files("pipeline") / "data" / "places" / name).read_text(encoding="utf-8")
-    return [line.strip() for line in data.splitlines() if line.strip() and not line.startswith("#")]
+    return resources.lines(f"places/{name}")
 
 
 @lru_cache(maxsize=1)
@@ -503,6 +478,6 @@ def _build_index() -> PlaceIndex:
     return PlaceIndex(rows, aliases, _read_lines("stoplist.txt"))
 
 
-def find_in_text(text: str) -> list[tuple[int, int, Place]]:
+def find_in_text(text: str) -> list[tuple[int, int, PlaceEntry]]:
     """``load_places().find_in_text(text)``."""
     return load_places().find_in_text(text)

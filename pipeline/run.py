@@ -1,70 +1,52 @@
-"""Run: the stages put together. One page: load -> clean -> extract -> ``Record``; a folder: the batch.
+"""Run: the stages in order. One page: load -> clean -> nlp -> dates -> entities -> events -> ``Record``;
+a folder: the batch.
 
-``process_page`` is the whole pipeline for one file and raises a ``PageError`` for a bad page.
-``run_batch`` walks a raw folder, skips pages whose bytes (and the pipeline) did not change since the
-last run, turns every failure into an ``ErrorEntry`` and rewrites events.jsonl, errors.jsonl and the
-manifest from the current state, so the output always describes exactly the current input folder.
+``process_batch`` takes pages through every stage, a batch at a time (the NLP stage runs on the whole
+batch at once) and gives a ``Record`` or the page's exception for each. ``run_batch`` walks a raw folder,
+skips pages whose bytes (and the pipeline) did not change since the last run, keeps one record per
+canonical URL, turns every failure into an ``ErrorEntry`` and rewrites events.jsonl, errors.jsonl and
+the manifest from the current state, so the output always describes exactly the current input folder.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from . import __version__, entities, events, export, nlp
-from .clean import clean, image_dates, site_of
-from .dates import extract_dates
-from .gazetteer import load_gazetteer
-from .places import load_places
+from . import __version__, dates, entities, events, export, nlp, resources, settings
+from .clean import clean
 from .errors import PageError
-from .load import DEFAULT_MAX_BYTES, iter_pages, load_page
-from .models import SCHEMA_VERSION, Document, Entities, ErrorEntry, Event, LoadedPage, Place, Record, Source
+from .gazetteer import load_gazetteer
+from .load import iter_pages, load_page
+from .models import SCHEMA_VERSION, ErrorEntry, PageAnalysis, Record, Source
+from .places import load_places
+from .urls import is_web_url, record_id, site_of
 
 LOGGER = logging.getLogger(__name__)
 
-# Pages handed to the NLP stage at once (spaCy's nlp.pipe batches within it).
-BATCH_SIZE = 32
+# The extraction stages, in order: each reads what it needs from the page context and adds its part.
+STAGES: tuple[Callable[[PageAnalysis], None], ...] = (dates.process, entities.process, events.process)
 
-
-def record_id(url: str | None, path: str) -> str:
-    """Stable id: '<site>-<hash>' of the canonical absolute URL (scheme, www., query, trailing / ignored),
-    else 'local-<hash>' of the input path."""
-    if url and (parts := urlsplit(url)).hostname:
-        host = parts.hostname.removeprefix("www.")
-        key = f"{host}{parts.path.rstrip('/') or '/'}"
-        return f"{host}-{hashlib.sha1(key.encode()).hexdigest()[:12]}"
-    stem = re.sub(r"[^\w.-]+", "-", Path(path).stem).strip("-")[:40] or "page"
-    return f"local-{stem}-{hashlib.sha1(path.encode()).hexdigest()[:8]}"
+DUPLICATE_WARNING = "same canonical URL as"
 
 
 @lru_cache(maxsize=1)
 def fingerprint() -> str:
-    """Changes whenever the code version, the schema or a packaged data file changes: a new fingerprint
-    makes the next batch redo every page instead of skipping it."""
+    """Changes whenever the code version, the schema, a packaged data file, a module or the settings in
+    force change: a new fingerprint makes the next batch redo every page instead of skipping it."""
     digest = hashlib.sha256(f"{__version__}/{SCHEMA_VERSION}".encode())
-    for item in sorted(_data_files(resources.files("pipeline.data")), key=str):
+    for item in resources.all_files():
         digest.update(str(item).encode())
         digest.update(item.read_bytes())
-    for module in sorted(Path(__file__).parent.glob("*.py")):
+    for module in sorted(Path(__file__).parent.rglob("*.py")):
         digest.update(module.read_bytes())
+    digest.update(json.dumps(settings.current().as_dict(), sort_keys=True).encode())
     return digest.hexdigest()[:16]
-
-
-def _data_files(folder) -> list:
-    files = []
-    for item in folder.iterdir():
-        if item.is_dir():
-            files += _data_files(item)
-        elif not item.name.endswith((".py", ".pyc")):
-            files.append(item)
-    return files
 
 
 def prepare() -> None:
@@ -74,61 +56,21 @@ def prepare() -> None:
     nlp.load_model()
 
 
-def _document(path: Path, raw_dir: Path, max_bytes: int) -> tuple[LoadedPage, Document, list[str]]:
+def read_page(path: Path, raw_dir: Path, max_bytes: int | None = None) -> PageAnalysis:
+    """load -> clean: the page context of one file, ready for the extraction stages."""
     page = load_page(path, raw_dir, max_bytes=max_bytes)
     document, clean_warnings = clean(page)
-    warnings = page.warnings + clean_warnings
-    if document.language and document.language != "fr":
-        warnings.append(f"page language looks like '{document.language}', not French: no entities extracted")
-    return page, document, warnings
+    analysis = PageAnalysis(page=page, document=document, warnings=page.warnings + clean_warnings)
+    if not analysis.extractable:
+        analysis.warnings.append(f"page language looks like '{document.language}', not French: no entities extracted")
+    return analysis
 
 
-def _extract(document: Document, doc, title_doc, fetched_at: str | None) -> tuple[Entities, list[Event], list[str]]:
-    """dates -> places -> organisations -> people -> events, for one French document."""
-    text = document.text
-    warnings: list[str] = []
-    dates, title_dates, anchor = extract_dates(
-        text, document.published, image_dates(document.images), fetched_at, document.title or ""
-    )
-    if anchor is None and any(e.precision != "year" for e in dates):
-        warnings.append("no anchor for partial dates (no publication date, no full date in the text)")
-    elif anchor is not None and anchor.source != "published":
-        warnings.append(f"partial dates resolved against {anchor.day.isoformat()} ({anchor.source}): no publication date")
-    person_spans = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PER"]
-    place_spans = entities.find_places(text, person_spans)
-    org_spans = entities.find_organisations(text, doc, place_spans)
-    people = entities.find_people(text, doc, org_spans)
-    place_spans = entities.keep_places(place_spans, org_spans, people)
-    places = entities.places_entities(text, place_spans)
-    title = document.title or ""
-    for _, _, place in load_places().find_in_text(title):
-        if place.name not in {p.name for p in places}:
-            places.append(Place(name=place.name, kind=entities._place_kind(place.kind), insee=place.insee, region=place.region, rule="places:title"))
-    found = Entities(
-        dates=dates, people=people, organisations=entities.organisations_entities(text, org_spans), places=places,
-    )
-    sentences = [part for s in doc.sents for part in _split_lines(text, s.start_char, s.end_char)]
-    title_orgs = entities.find_organisations(title, title_doc, load_places().find_in_text(title)) if title else []
-    found_events = events.extract_events(
-        text, title, sentences, dates, title_dates, org_spans, place_spans, document.publisher_id, document.published,
-        title_orgs,
-    )
-    return found, found_events, warnings
-
-
-def _split_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """A sentence never runs over a line break (a heading, a list item, a field of a listing)."""
-    parts, cursor = [], start
-    while (newline := text.find("\n", cursor, end)) != -1:
-        parts.append((cursor, newline))
-        cursor = newline + 1
-    parts.append((cursor, end))
-    return [(s, e) for s, e in parts if e > s]
-
-
-def _record(page: LoadedPage, document: Document, warnings: list[str], extracted=None) -> Record:
+def record(analysis: PageAnalysis) -> Record:
+    """The page context -> the validated ``Record`` written to ``documents/<id>.json``."""
+    page, document = analysis.page, analysis.document
     sidecar = page.sidecar
-    absolute = document.url if document.url and urlsplit(document.url).hostname else None
+    absolute = document.url if is_web_url(document.url) else None
     url = absolute or (sidecar.url if sidecar else None) or document.url
     source = Source(
         path=page.path,
@@ -139,46 +81,46 @@ def _record(page: LoadedPage, document: Document, warnings: list[str], extracted
         encoding=page.encoding,
         fetched_at=sidecar.fetched_at if sidecar else None,
     )
-    found, found_events, extract_warnings = extracted or (Entities(), [], [])
-    record = Record(
-        id=record_id(url, page.path), source=source, document=document, events=found_events, entities=found,
-        warnings=warnings + extract_warnings,
+    result = Record(
+        id=record_id(url, page.path), source=source, document=document, events=analysis.events,
+        entities=analysis.entities, warnings=analysis.warnings,
     )
-    return Record.model_validate(record.model_dump())
+    return Record.model_validate(result.model_dump())
 
 
-def process_batch(paths: list[Path], raw_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Record | Exception]:
+def process_batch(paths: list[Path], raw_dir: Path, max_bytes: int | None = None) -> list[Record | Exception]:
     """Every page through every stage; a page that fails gives its exception in place of a record."""
-    loaded: list[tuple | Exception] = []
+    read: list[PageAnalysis | Exception] = []
     for path in paths:
         try:
-            loaded.append(_document(path, raw_dir, max_bytes))
+            read.append(read_page(path, raw_dir, max_bytes))
         except Exception as exc:  # noqa: BLE001 - the caller turns it into an error line
-            loaded.append(exc)
-    french = [i for i, item in enumerate(loaded) if not isinstance(item, Exception) and item[1].language in (None, "fr")]
-    docs = dict(zip(french, nlp.analyse(loaded[i][1].text for i in french)))
-    title_docs = dict(zip(french, nlp.analyse(loaded[i][1].title or "" for i in french)))
+            read.append(exc)
+    nlp.process([a for a in read if isinstance(a, PageAnalysis) and a.extractable])
     outcomes: list[Record | Exception] = []
-    for i, item in enumerate(loaded):
-        if isinstance(item, Exception):
-            outcomes.append(item)
+    for analysis in read:
+        if isinstance(analysis, Exception):
+            outcomes.append(analysis)
             continue
-        page, document, warnings = item
         try:
-            fetched_at = page.sidecar.fetched_at if page.sidecar else None
-            extracted = _extract(document, docs[i], title_docs[i], fetched_at) if i in docs else None
-            outcomes.append(_record(page, document, warnings, extracted))
+            if analysis.extractable:
+                for stage in STAGES:
+                    stage(analysis)
+            outcomes.append(record(analysis))
         except Exception as exc:  # noqa: BLE001
             outcomes.append(exc)
     return outcomes
 
 
-def process_page(path: Path, raw_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Record:
+def process_page(path: Path, raw_dir: Path, max_bytes: int | None = None) -> Record:
     """One page through every stage. Raises a ``PageError`` subclass for a page that cannot be used."""
     [outcome] = process_batch([path], raw_dir, max_bytes)
     if isinstance(outcome, Exception):
         raise outcome
     return outcome
+
+
+# --- the batch -------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -187,12 +129,15 @@ class BatchSummary:
     processed: int = 0
     skipped: int = 0
     failed: int = 0
+    duplicates: int = 0
     events: int = 0
     removed: int = 0
     errors: list[ErrorEntry] = field(default_factory=list)
 
     def line(self, out_dir: Path) -> str:
         parts = [f"{self.total} pages: {self.processed} processed, {self.skipped} unchanged, {self.failed} failed"]
+        if self.duplicates:
+            parts.append(f"{self.duplicates} duplicates of another page (one record each)")
         if self.removed:
             parts.append(f"{self.removed} removed (no longer in the input)")
         parts.append(f"{self.events} events")
@@ -209,24 +154,76 @@ def _error_entry(rel: str, exc: Exception, sha256: str | None) -> ErrorEntry:
     return ErrorEntry(path=rel, error="InternalError", message=f"{type(exc).__name__}: {exc} (please report this page)", sha256=sha256)
 
 
-def _store(outcome, rel: str, sha256: str | None, out_dir: Path, records: dict, inputs: dict, summary: BatchSummary) -> None:
-    """Write one page's record, or note its error; a second page with the same id is an error."""
-    if isinstance(outcome, Exception):
-        entry = _error_entry(rel, outcome, sha256)
-    elif duplicate := next((p for p, r in records.items() if r.id == outcome.id), None):
-        entry = ErrorEntry(
-            path=rel, error="DuplicatePage", sha256=sha256,
-            message=f"same canonical URL as {duplicate} (record {outcome.id}); kept {duplicate}",
-        )
-    else:
-        export.write_record(out_dir, outcome)
-        records[rel] = outcome
-        inputs[rel] = {"sha256": sha256, "status": "ok", "id": outcome.id}
-        summary.processed += 1
-        return
-    summary.errors.append(entry)
-    summary.failed += 1
-    inputs[rel] = {"sha256": sha256, "status": "error", "error": entry.model_dump(mode="json")}
+@dataclass
+class _Page:
+    """One input page in this run: its record (fresh or read back), what the manifest knows of it when
+    it was a duplicate of another page and did not change, or its error."""
+
+    rel: str
+    sha256: str | None
+    path: Path | None = None
+    record: Record | None = None
+    error: ErrorEntry | None = None
+    stored: str | None = None  # the record as it is on disk, when it was not redone
+    known: dict | None = None  # the manifest entry of an unchanged duplicate (its record is not on disk)
+
+    @property
+    def id(self) -> str | None:
+        return self.record.id if self.record else (self.known or {}).get("id")
+
+    @property
+    def fetched_at(self) -> str:
+        if self.record:
+            return self.record.source.fetched_at or ""
+        return (self.known or {}).get("fetched_at") or ""
+
+    @property
+    def text_chars(self) -> int:
+        return len(self.record.document.text) if self.record else (self.known or {}).get("text_chars", 0)
+
+
+def _without_duplicate_warning(record: Record) -> Record:
+    warnings = [w for w in record.warnings if not w.startswith(DUPLICATE_WARNING)]
+    return record if warnings == record.warnings else record.model_copy(update={"warnings": warnings})
+
+
+def _rank(page: _Page) -> tuple:
+    """Among pages of one canonical URL: the one fetched last, else the longer text, else the first path."""
+    return (page.fetched_at, page.text_chars, [-ord(c) for c in page.rel])
+
+
+def _groups(pages: list[_Page]) -> dict[str, list[_Page]]:
+    """Pages that share a record id (one canonical URL), best first."""
+    by_id: dict[str, list[_Page]] = {}
+    for page in pages:
+        if page.id is not None and page.error is None:
+            by_id.setdefault(page.id, []).append(page)
+    return {key: sorted(group, key=_rank, reverse=True) for key, group in by_id.items() if len(group) > 1}
+
+
+def _mark_winner(record_key: str, group: list[_Page]) -> None:
+    winner, others = group[0], group[1:]
+    why = "fetched last" if winner.fetched_at > others[0].fetched_at else (
+        "longer text" if winner.text_chars > others[0].text_chars else "first path")
+    warning = (f"{DUPLICATE_WARNING} {', '.join(p.rel for p in others)} (record {record_key}): "
+               f"this record is from {winner.rel} ({why})")
+    winner.record = winner.record.model_copy(update={"warnings": [*winner.record.warnings, warning]})
+
+
+def _process(todo: list[_Page], raw_dir: Path, max_bytes: int, summary: BatchSummary, on_page) -> None:
+    batch_size = settings.section("run").batch_size
+    for start in range(0, len(todo), batch_size):
+        chunk = todo[start : start + batch_size]
+        outcomes = process_batch([page.path for page in chunk], raw_dir, max_bytes=max_bytes)
+        for page, outcome in zip(chunk, outcomes):
+            if on_page:
+                on_page(page.rel)
+            page.known = None
+            if isinstance(outcome, Exception):
+                page.error = _error_entry(page.rel, outcome, page.sha256)
+            else:
+                page.record = outcome
+                summary.processed += 1
 
 
 def run_batch(
@@ -234,20 +231,20 @@ def run_batch(
     out_dir: Path,
     *,
     force: bool = False,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int | None = None,
     on_page: Callable[[str], None] | None = None,
 ) -> BatchSummary:
     """Process every page below ``raw_dir`` into ``out_dir``; a failing page never stops the run."""
+    max_bytes = max_bytes or settings.section("load").max_bytes
     summary = BatchSummary()
     previous = export.read_manifest(out_dir)
     fp = fingerprint()
     reuse = not force and previous.get("pipeline_fingerprint") == fp
     old_inputs: dict[str, dict] = previous.get("inputs", {}) if reuse else {}
-    inputs: dict[str, dict] = {}
-    records: dict[str, Record] = {}
     paths = iter_pages(raw_dir)
     summary.total = len(paths)
-    pending: list[tuple[Path, str, str | None]] = []
+    pages: list[_Page] = []
+    pending: list[_Page] = []
     for path in paths:
         rel = path.relative_to(raw_dir).as_posix()
         try:
@@ -255,34 +252,67 @@ def run_batch(
         except OSError as exc:
             sha256 = None
             LOGGER.debug("cannot read %s: %s", rel, exc)
+        page = _Page(rel, sha256, path)
+        pages.append(page)
         old = old_inputs.get(rel)
         if old and sha256 and old.get("sha256") == sha256:
-            if old["status"] == "ok" and (record := export.read_record(out_dir, old["id"])) is not None:
-                records[rel] = record
-                inputs[rel] = old
+            stored = export.read_record_text(out_dir, old["id"]) if old["status"] == "ok" else None
+            if stored is not None:
+                page.record, page.stored = stored
+            elif old["status"] == "duplicate":
+                page.known = old
+            elif old["status"] == "error":
+                page.error = ErrorEntry.model_validate(old["error"])
+            if page.record or page.known or page.error:
                 summary.skipped += 1
                 if on_page:
                     on_page(rel)
                 continue
-            if old["status"] == "error":
-                inputs[rel] = old
-                summary.errors.append(ErrorEntry.model_validate(old["error"]))
-                summary.skipped += 1
-                summary.failed += 1
-                if on_page:
-                    on_page(rel)
-                continue
-        pending.append((path, rel, sha256))
-    for start in range(0, len(pending), BATCH_SIZE):
-        chunk = pending[start : start + BATCH_SIZE]
-        outcomes = process_batch([path for path, _, _ in chunk], raw_dir, max_bytes=max_bytes)
-        for (_, rel, sha256), outcome in zip(chunk, outcomes):
-            if on_page:
-                on_page(rel)
-            _store(outcome, rel, sha256, out_dir, records, inputs, summary)
+        pending.append(page)
+    _process(pending, raw_dir, max_bytes, summary, on_page)
+    # an unchanged duplicate whose page now wins (the other changed or went) is read again
+    again = [group[0] for group in _groups(pages).values() if group[0].record is None]
+    again += [p for p in pages if p.known and p.known.get("id") not in _groups(pages)]
+    if again:
+        summary.skipped -= len(again)
+        _process(again, raw_dir, max_bytes, summary, None)
+    return _write_outputs(out_dir, fp, pages, summary)
+
+
+def _write_outputs(out_dir: Path, fp: str, pages: list[_Page], summary: BatchSummary) -> BatchSummary:
+    for page in pages:
+        if page.record is not None:
+            page.record = _without_duplicate_warning(page.record)
+    groups = _groups(pages)
+    for record_key, group in groups.items():
+        _mark_winner(record_key, group)
+    losers = {id(p): group[0] for group in groups.values() for p in group[1:]}
+    inputs: dict[str, dict] = {}
+    kept: dict[str, Record] = {}
+    for page in pages:
+        if page.error is not None:
+            summary.errors.append(page.error)
+            summary.failed += 1
+            inputs[page.rel] = {"sha256": page.sha256, "status": "error", "error": page.error.model_dump(mode="json")}
+            continue
+        if page.id is None:
+            continue
+        entry = {"sha256": page.sha256, "status": "ok", "id": page.id, "fetched_at": page.fetched_at or None,
+                 "text_chars": page.text_chars}
+        if id(page) in losers:
+            winner = losers[id(page)]
+            entry.update(status="duplicate", duplicate_of=winner.rel,
+                         warning=f"{DUPLICATE_WARNING} {winner.rel}: the record {page.id} of that page stands for this one")
+            summary.duplicates += 1
+        else:
+            content = export.dumps(page.record.model_dump(mode="json"))
+            if content != page.stored:
+                export.write_atomic(export.document_path(out_dir, page.id), content)
+            kept[page.rel] = page.record
+        inputs[page.rel] = entry
     (out_dir / "documents").mkdir(parents=True, exist_ok=True)
-    summary.removed = len(export.remove_stale_documents(out_dir, {r.id for r in records.values()}))
-    summary.events = export.write_events(out_dir, (records[p] for p in sorted(records)))
+    summary.removed = len(export.remove_stale_documents(out_dir, {r.id for r in kept.values()}))
+    summary.events = export.write_events(out_dir, (kept[p] for p in sorted(kept)))
     export.write_errors(out_dir, sorted(summary.errors, key=lambda e: e.path))
     export.write_manifest(out_dir, fp, inputs)
     return summary

@@ -1,19 +1,33 @@
-"""Small text helpers shared by the stages: French typography clean-up and accent-free folding.
+"""Text: the helpers every stage shares, so that each exists once.
 
-``normalise`` is applied once to the main text by ``clean``; every span that later stages record points
-into that normalised text. ``fold`` is for comparing names, never for output.
+* ``normalise`` / ``normalise_line``: a page's text tidied for storage (NFC, line ends, runs of spaces,
+  blank lines). Every span a later stage records points into the normalised text.
+* ``fold``: the one comparison key of the package (case, accents, ligatures, apostrophes, dashes and
+  spacing ignored). Only for matching and comparing, never for output. ``Folded`` is the same fold of a
+  whole text with a map back to the original offsets, for patterns matched on folded text.
+* ``alternation``: a regular-expression alternation of words, longest first.
+* ``longest_first``: of overlapping mentions, the longest (then best ranked, then first) wins.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
+from typing import TypeVar
 
 # Apostrophe look-alikes written between letters (typographic, modifier letter, acute, grave).
 _APOSTROPHES = re.compile(r"(?<=\w)[’ʼ‘´`](?=\w)|(?<=\s)[’ʼ](?=\w)")
 _SPACES = re.compile(r"[ \t\u00a0\u202f\u2007\u2009\u200a\u3000]+")
 _INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _BLANK_LINES = re.compile(r"\n{2,}")
+
+APOSTROPHE_CHARS = "'’ʼ‘´`"
+DASH_CHARS = "-‐‑‒–—−"
+SEPARATOR_CHARS = "•·∙"  # "CR•DSU" reads as "CR DSU"
+_LIGATURES = {"œ": "oe", "æ": "ae", "ß": "ss", "ﬁ": "fi", "ﬂ": "fl"}
 
 
 def normalise(text: str) -> str:
@@ -30,23 +44,118 @@ def normalise_line(text: str) -> str:
     return normalise(text).replace("\n", " ")
 
 
-def fold(text: str) -> str:
-    """Case-, accent-, apostrophe- and dash-insensitive key for comparing names."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub(r"[’ʼ‘´`']", "'", text)
-    text = re.sub(r"[‐‑‒–—−-]", "-", text)
-    text = re.sub(r"\s*-\s*", "-", text)
-    return re.sub(r"\s+", " ", text).strip()
+@lru_cache(maxsize=8192)
+def _fold_char(ch: str, keep_case: bool = False) -> str:
+    """One character folded: lower case, no accent, ligatures spelt out, one apostrophe, one dash."""
+    if ch in APOSTROPHE_CHARS:
+        return "'"
+    if ch in DASH_CHARS:
+        return "-"
+    if ch in SEPARATOR_CHARS or ch.isspace():
+        return " "
+    low = ch if keep_case else ch.casefold()
+    low = "".join(_LIGATURES.get(c.lower(), c) if c.lower() in _LIGATURES else c for c in low)
+    if keep_case and ch.isupper():
+        low = low.upper()
+    decomposed = unicodedata.normalize("NFKD", low)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def fold_chars(text: str) -> str:
-    """``fold`` that keeps every character in place (same length), so offsets found in it hold in ``text``."""
-    out = []
-    for ch in text:
-        low = ch.lower()
-        if len(low) != 1:
-            low = ch
-        base = unicodedata.normalize("NFKD", low)[:1] or low
-        out.append("'" if base in "’ʼ‘´`" else base)
-    return "".join(out)
+def _fold_pieces(text: str, keep_case: bool) -> Iterator[tuple[str, int]]:
+    """(folded piece, offset in ``text``) for every character, before spacing is tidied."""
+    for index, ch in enumerate(text):
+        piece = ch if ch.isascii() and (ch.islower() or keep_case and ch.isalnum()) else _fold_char(ch, keep_case)
+        if piece:
+            yield piece, index
+
+
+def fold_map(text: str, keep_case: bool = False) -> tuple[str, list[int]]:
+    """``fold(text)`` and, for each of its characters, the offset in ``text`` it comes from."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for piece, index in _fold_pieces(text, keep_case):
+        for c in piece:
+            if c == " ":
+                # runs of spaces are one space; no space at the start nor around a dash
+                if not chars or chars[-1] in " -":
+                    continue
+            elif c == "-" and chars and chars[-1] == " ":
+                chars.pop()
+                origin.pop()
+            chars.append(c)
+            origin.append(index)
+    while chars and chars[-1] == " ":
+        chars.pop()
+        origin.pop()
+    return "".join(chars), origin
+
+
+def fold(text: str, *, keep_case: bool = False) -> str:
+    """The comparison key: 'L’Œuvre – CR•DSU' -> "l'oeuvre-cr dsu". Case (unless ``keep_case``),
+    accents, ligatures, apostrophe and dash look-alikes, separators and spacing are ignored."""
+    if text.isascii() and not keep_case:
+        low = text.lower()
+        if "-" not in low and "`" not in low and low == " ".join(low.split()):
+            return low
+    return fold_map(text, keep_case)[0]
+
+
+class Folded:
+    """A text and its fold, with the offsets of the fold mapped back: match patterns written in folded
+    form (``fold`` of the vocabulary) and get spans of the original text."""
+
+    def __init__(self, text: str):
+        self.source = text
+        self.text, self._origin = fold_map(text)
+
+    def position(self, offset: int) -> int:
+        """The folded position of ``offset`` of the original text (the next one kept when it was dropped)."""
+        return bisect_left(self._origin, offset)
+
+    def original(self, position: int) -> int:
+        """The original offset of folded ``position`` (the end of the text past the last one)."""
+        if position >= len(self._origin):
+            return len(self.source)
+        return self._origin[position]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Folded [start, end) -> original [start, end)."""
+        if end <= start:
+            begin = self.original(start)
+            return begin, begin
+        return self.original(start), self._origin[end - 1] + 1
+
+    def window(self, start: int, end: int) -> tuple[int, int]:
+        """Original [start, end) -> folded [start, end)."""
+        return self.position(start), self.position(end)
+
+    def finditer(self, pattern: re.Pattern, start: int = 0, end: int | None = None) -> Iterator[re.Match]:
+        """Matches of ``pattern`` in the fold of the original window [start, end)."""
+        lo, hi = self.window(start, len(self.source) if end is None else end)
+        return pattern.finditer(self.text, lo, hi)
+
+
+def alternation(words: Iterable[str], key: Callable[[str], str] | None = None) -> str:
+    """'a|bc|d' -> a regex alternation of ``words`` (escaped, transformed by ``key``), longest first."""
+    unique = {key(w) if key else w for w in words}
+    return "|".join(re.escape(w) for w in sorted(unique, key=lambda w: (-len(w), w)))
+
+
+T = TypeVar("T")
+
+
+def longest_first(
+    items: Iterable[T],
+    span: Callable[[T], tuple[int, int]],
+    rank: Callable[[T], int] = lambda _: 0,
+) -> list[T]:
+    """The items that survive overlap resolution, in text order: the longest first, then the best
+    ranked (lowest ``rank``), then the first in the text; an item overlapping a chosen one is dropped."""
+    chosen: list[T] = []
+    taken: list[tuple[int, int]] = []
+    for item in sorted(items, key=lambda it: (span(it)[0] - span(it)[1], rank(it), span(it)[0])):
+        start, end = span(item)
+        if all(end <= s or start >= e for s, e in taken):
+            chosen.append(item)
+            taken.append((start, end))
+    return sorted(chosen, key=lambda it: span(it)[0])

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.dates import extract_dates, find_expressions, parse_metadata_date
+from pipeline.dates import extract_dates
+from pipeline.temporal import find_expressions, parse_metadata_date
 
 
 def one(text: str, published: str | None = None, **kwargs):

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from pipeline.gazetteer import (
     Gazetteer,
-    Organisation,
+    GazetteerEntry,
     is_case_sensitive_name,
     load_gazetteer,
     name_key,
@@ -67,7 +67,7 @@ def test_ids_are_unique_slugs(raw):
     duplicates = [i for i, n in Counter(ids).items() if n > 1]
     assert not duplicates
     for entry in raw["organisations"]:
-        Organisation.model_validate(entry)  # slug pattern, kinds, website form, case_sensitive ⊂ names
+        GazetteerEntry.model_validate(entry)  # slug pattern, kinds, website form, case_sensitive ⊂ names
 
 
 def test_loads_and_indexes(gaz, raw):
@@ -94,8 +94,8 @@ def test_no_name_shared_by_two_entries(gaz):
 
 
 def test_shared_name_is_refused():
-    a = Organisation(id="a", name="Alpha Centre", aliases=("Le Truc",), kind="other")
-    b = Organisation(id="b", name="Beta Centre", aliases=("le truc",), kind="other")
+    a = GazetteerEntry(id="a", name="Alpha Centre", aliases=("Le Truc",), kind="other")
+    b = GazetteerEntry(id="b", name="Beta Centre", aliases=("le truc",), kind="other")
     with pytest.raises(ValueError, match="shared"):
         Gazetteer([a, b])
 
@@ -111,7 +111,7 @@ def test_links_point_to_known_ids_and_are_reciprocal(gaz):
 
 def test_unknown_link_is_refused():
     with pytest.raises(ValueError, match="not a known organisation"):
-        Gazetteer([Organisation(id="a", name="Alpha", kind="other", successor="nowhere")])
+        Gazetteer([GazetteerEntry(id="a", name="Alpha", kind="other", successor="nowhere")])
 
 
 def test_no_generic_alias(gaz):
@@ -146,7 +146,7 @@ def test_organisation_is_frozen(gaz):
 
 def test_case_sensitive_must_name_the_entry():
     with pytest.raises(ValidationError):
-        Organisation(id="x", name="Xylo", kind="other", case_sensitive=("Yoyo",))
+        GazetteerEntry(id="x", name="Xylo", kind="other", case_sensitive=("Yoyo",))
 
 
 # -- lookup -----------------------------------------------------------------------------------------

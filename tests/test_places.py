@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from pipeline.places import Place, PlaceIndex, find_in_text, load_places, name_key
+from pipeline.places import PlaceEntry, PlaceIndex, find_in_text, load_places, name_key
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +106,7 @@ def test_name_without_article(places: PlaceIndex) -> None:
 )
 def test_region(places: PlaceIndex, name: str, official: str, code: str) -> None:
     place = places.best(name)
-    assert place == Place(name=official, kind="région", insee=code, region=official)
+    assert place == PlaceEntry(name=official, kind="région", insee=code, region=official)
 
 
 def test_region_wins_over_homonymous_commune(places: PlaceIndex) -> None:
@@ -171,7 +171,7 @@ def test_former_region_is_a_territory_in_its_current_region(
 
 
 def test_country_and_unknown(places: PlaceIndex) -> None:
-    assert places.best("France") == Place(name="France", kind="country")
+    assert places.best("France") == PlaceEntry(name="France", kind="country")
     assert places.lookup("Atlantide") == []
     assert places.best("") is None
     assert not places.is_commune_name("Bretagne-sur-Lune")

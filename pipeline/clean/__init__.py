@@ -1,0 +1,81 @@
+"""Clean: ``LoadedPage`` -> ``Document`` (main text, metadata, images, links) with evidence for each field.
+
+HTML pages: trafilatura gives the main text, title and categories (``maintext``); beautifulsoup4 reads
+what trafilatura drops or cannot be trusted for (``metadata``): the canonical URL, JSON-LD and meta tags,
+the visible "Publié le …" line, images with their captions and credits, and the article's links.
+Text dumps (a CMS print view saved as text, like the seeds) are read by their own line rules
+(``textdump``). Both end in ``document.assemble``.
+
+The publication date is only taken from the article itself or from page-level metadata that the article
+does not contradict; dates in sidebars, footers and copyright lines are never read. When in doubt the
+date is null and the record says why in ``warnings``. Cleaning links no organisation: the publishing
+centre is recognised by the entities stage.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import trafilatura
+from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
+
+from .. import settings
+from ..errors import NoContent
+from ..models import Document, LoadedPage
+from ..text import fold, normalise, normalise_line
+from . import maintext, metadata
+from .document import Fields, assemble, image_dates, is_kept_line, rules, title_from_slug
+from .selectors import select
+from .textdump import clean_text_dump
+
+__all__ = ["clean", "clean_html", "clean_text_dump", "image_dates", "title_from_slug"]
+
+
+def clean_html(page: LoadedPage) -> tuple[Document, list[str]]:
+    """The ``Document`` of an HTML page and the warnings cleaning raised."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)  # XHTML pages are HTML to us
+        soup = BeautifulSoup(page.text, "lxml")
+    fields = Fields()
+    meta = metadata.read_metadata(soup, page.sidecar.url if page.sidecar else None, fields)
+    base_url = fields.values.get("url")
+    html_lang = soup.html.get("lang") if soup.html else None
+
+    extracted = trafilatura.bare_extraction(
+        page.text,
+        url=base_url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        deduplicate=False,
+    )
+    raw_text = extracted.text if extracted is not None else ""
+    if not raw_text or not raw_text.strip():
+        raise NoContent("no main text found in the page (empty article, or a page rendered by JavaScript)")
+    metadata.read_title(soup, meta, fields, extracted.title)
+    container, raw_text, rule, block = maintext.main_text(soup, raw_text)
+    fields.set("text", "container" if block else "trafilatura", rule, block)
+    images = maintext.images(container, base_url)
+    links = maintext.links(container, base_url)
+    lead_tag = next(iter(select(soup, rules().lead_selectors)), None)
+    lead = normalise_line(lead_tag.get_text(" ", strip=True)) if lead_tag else None
+    if lead and fold(lead)[: settings.section("clean").lead_probe_chars] not in fold(raw_text):
+        raw_text = lead + "\n" + raw_text  # the chapô sits outside the body block on Drupal sites
+    categories = [normalise_line(c) for c in (extracted.categories or []) if c.strip()]
+    metadata.read_visible_dates(soup, container, fields)  # destructive: removes the boilerplate blocks from soup
+
+    captions = {fold(i.caption) for i in images if i.caption} | {fold(f"{i.caption} – © {i.credit}") for i in images if i.caption}
+    lines = [ln for ln in normalise(raw_text).split("\n") if is_kept_line(ln) and fold(ln) not in captions]
+    if lines and fields.values.get("title") and fold(lines[0]) == fold(fields.values["title"]):
+        lines = lines[1:]  # the title repeated as the first line of the body
+    document = assemble(fields, "\n".join(lines), lead, images, links, categories, html_lang)
+    return document, fields.warnings
+
+
+def clean(page: LoadedPage) -> tuple[Document, list[str]]:
+    """The page's ``Document`` and the warnings cleaning raised. Raises ``NoContent`` for a page with no text."""
+    if page.format == "html":
+        return clean_html(page)
+    return clean_text_dump(page)

@@ -1,0 +1,170 @@
+"""Main text: an HTML page -> the article's text, the block it sits in, its images and links.
+
+trafilatura gives the main text. When a CMS body block (``.entry-content``, ``.field-name-body``…)
+covers most of trafilatura's paragraphs, the text is read from that block instead (trafilatura drops
+short paragraphs and list items of CRPV pages); an agenda listing (three or more dated items side by
+side) is read whole, since trafilatura keeps one item of a listing at best. Else trafilatura's text is
+kept, less the lines that stand in the page's sidebars, menus and footers. Selectors and patterns are in
+``data/boilerplate.toml``, thresholds in the ``[clean]`` settings.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup, Tag
+
+from .. import settings
+from ..models import Image, Link
+from ..temporal import find_expressions
+from ..text import fold, normalise, normalise_line
+from .document import credit_of, rules
+from .selectors import select, select_each
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", fold(text))
+
+
+def _listing(soup: BeautifulSoup, text: str) -> Tag | None:
+    """The block holding three or more dated listing items side by side (an agenda page), if any, and
+    only when it holds the start of trafilatura's text (a list of related articles beside an article
+    is not the page)."""
+    cfg = settings.section("clean")
+    probes = [_squash(line)[:40] for line in text.split("\n") if len(line) >= cfg.min_noise_line_chars][:3]
+    boilerplate = {id(el) for el in select(soup, rules().boilerplate_selectors)}
+    candidates = select_each(soup, rules().listing_item_selectors)
+    for selector in rules().listing_item_selectors:
+        items = [
+            item for item in candidates[selector.text]
+            if item.parent is not None and not any(id(a) in boilerplate for a in item.parents)
+            and find_expressions(item.get_text(" ", strip=True))
+        ]
+        for depth in (1, 2):  # items side by side, or each in a row of its own ("…__event-row")
+            by_parent: dict[int, list[Tag]] = {}
+            for item in items:
+                ancestor = item.parent if depth == 1 else item.parent.parent
+                if ancestor is not None:
+                    by_parent.setdefault(id(ancestor), []).append(item)
+            siblings = max(by_parent.values(), key=len, default=[])
+            if len(siblings) >= cfg.min_listing_items:
+                parent = siblings[0].parent if depth == 1 else siblings[0].parent.parent
+                # a views/listing wrapper holding the listing and its header: read the header too
+                wrapper = parent.parent
+                if wrapper is not None and len(wrapper.find_all(recursive=False)) <= cfg.max_listing_wrapper_children:
+                    parent = wrapper
+                block = _squash(parent.get_text(" ", strip=True))
+                if any(probe in block for probe in probes):
+                    return parent
+    return None
+
+
+def _main_container(soup: BeautifulSoup, text: str) -> tuple[Tag | None, bool]:
+    """The block that holds the article: a listing's parent; else the first content selector matching
+    one block that covers most of trafilatura's paragraphs; else the first specific one that holds real
+    text (trafilatura fails on table layouts). The flag says whether the block covers trafilatura's text."""
+    cfg = settings.section("clean")
+    if (listing := _listing(soup, text)) is not None:
+        return listing, False
+    paragraphs = [_squash(line)[:50] for line in text.split("\n") if len(line) >= cfg.min_paragraph_chars]
+    fallback = None
+    candidates = select_each(soup, rules().content_selectors)
+    for selector in rules().content_selectors:
+        tags = candidates[selector.text]
+        outer = [t for t in tags if not any(o is not t and t in o.descendants for o in tags)]
+        for tag in outer:
+            block_text = _squash(tag.get_text(" ", strip=True))
+            if fallback is None and selector.text != "article" and len(outer) == 1 and len(block_text) >= cfg.min_container_chars:
+                fallback = tag
+            if paragraphs and sum(p in block_text for p in paragraphs) >= cfg.min_coverage * len(paragraphs):
+                return tag, True
+    return fallback, False
+
+
+def _without_boilerplate_lines(soup: BeautifulSoup, text: str) -> str:
+    """trafilatura's text less the lines that stand in the page's sidebars, menus and footers (it keeps
+    them on table and column layouts)."""
+    noise = set()
+    for block in select(soup, rules().boilerplate_selectors):
+        for line in block.get_text("\n", strip=True).split("\n"):
+            if len(line) >= settings.section("clean").min_noise_line_chars:
+                noise.add(_squash(line))
+    if not noise:
+        return text
+    return "\n".join(line for line in normalise(text).split("\n") if _squash(line) not in noise)
+
+
+_BLOCKS = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "blockquote", "pre", "td", "th", "tr",
+           "div", "section", "article", "header", "ul", "ol", "dl", "table", "figure", "address"]
+
+
+def _block_text(container: Tag) -> str:
+    """The text of a content block, one line per block element, without the article's non-text parts."""
+    block = BeautifulSoup(str(container), "lxml")
+    for el in select(block, rules().inside_article_selectors):
+        if not el.decomposed:
+            el.decompose()
+    for br in block.find_all("br"):
+        br.replace_with("\n")
+    for el in block.find_all(_BLOCKS):
+        el.insert_before("\n")
+        el.insert_after("\n")
+    return normalise(block.get_text())
+
+
+def main_text(soup: BeautifulSoup, trafilatura_text: str) -> tuple[Tag, str, str, str | None]:
+    """(the block the article is in, its raw text, the rule that chose it, the block's description)."""
+    container, covers = _main_container(soup, normalise(trafilatura_text))
+    block_text = _block_text(container) if container is not None else ""
+    if block_text and (not covers or len(block_text) >= settings.section("clean").min_container_share * len(trafilatura_text)):
+        return container, block_text, "html:content-block", container.name + "".join(f".{c}" for c in container.get("class", []))
+    return soup.body or soup, _without_boilerplate_lines(soup, trafilatura_text), "trafilatura:main-text", None
+
+
+def images(container: Tag, base_url: str | None) -> list[Image]:
+    """The article's images with their caption and credit; decoration (logos, icons) left out."""
+    r = rules()
+    found: list[Image] = []
+    seen: set[str] = set()
+    for img in container.find_all("img"):
+        src = (img.get("src") or img.get("data-src") or "").strip()
+        if not src or src.startswith("data:") or r.skip_image.search(src) or src in seen:
+            continue
+        seen.add(src)
+        figure = img.find_parent(["figure"]) or img.find_parent(class_=r.figure_class)
+        caption_tag = figure.find(["figcaption"]) or figure.find(class_=r.caption_class) if figure else None
+        caption = normalise_line(caption_tag.get_text(" ", strip=True)) if caption_tag else None
+        credit_tag = figure.find(class_=r.credit_class) if figure else None
+        credit = normalise_line(credit_tag.get_text(" ", strip=True)) if credit_tag else None
+        if caption:
+            caption, caption_credit = credit_of(caption)
+            credit = credit or caption_credit
+            caption = caption or None
+        if credit:
+            credit = credit_of(credit)[1] or credit
+        found.append(
+            Image(
+                src=urljoin(base_url, src) if base_url else src,
+                alt=normalise_line(img.get("alt", "")) or None,
+                caption=caption,
+                credit=credit,
+            )
+        )
+    return found
+
+
+def links(container: Tag, base_url: str | None) -> list[Link]:
+    """The article's links (absolute when the page's URL is known), share buttons left out."""
+    found: list[Link] = []
+    seen: set[str] = set()
+    for a in container.find_all("a", href=True):
+        href = a["href"].strip()
+        if not href or href.startswith(("#", "javascript:")) or a.find_parent(class_=rules().share_link_parent):
+            continue
+        url = urljoin(base_url, href) if base_url else href
+        if url in seen:
+            continue
+        seen.add(url)
+        found.append(Link(url=url, text=normalise_line(a.get_text(" ", strip=True)) or None))
+    return found

@@ -1,0 +1,231 @@
+"""Text dumps: a page saved as text (a CMS print view, a markdown export, ``lynx -dump``) -> ``Document``.
+
+Each line is tried against the line rules of ``data/textdump.toml`` in order; the first that matches
+decides what the line is, and the handler of that name below takes it (a title line, a lead label, a
+link note, the source URL, a publication line, a category line, an image file name, a credit…). A line
+that no rule takes is article text once its markdown links are read. A dump-end line ("Dans la même
+rubrique", "Mentions légales") ends the article. Text-browser dumps are unwrapped first, their link
+references kept as links.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .. import resources, settings
+from ..errors import NoContent
+from ..models import Document, Image, Link, LoadedPage
+from ..temporal import parse_metadata_date
+from ..text import fold, normalise, normalise_line
+from ..urls import site_of
+from .document import Fields, assemble, credit_of, is_kept_line, rules, title_from_slug
+
+
+@dataclass(frozen=True)
+class DumpRules:
+    line_rules: tuple[tuple[str, re.Pattern], ...]
+    markdown_link: re.Pattern
+    lynx_reference: re.Pattern
+    lynx_marker: re.Pattern
+    lynx_headings: frozenset[str]
+    lynx_menu_item: re.Pattern
+    lynx: dict
+    list_item: re.Pattern
+    sentence_end: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def dump_rules() -> DumpRules:
+    data = resources.toml("textdump.toml")
+    r = rules()
+    built = {"published-line": r.published_line, "image-file": r.image_file, "attachment": r.attachment, "credit": r.credit}
+    line_rules = []
+    for entry in data["line_rules"]:
+        pattern = re.compile(entry["pattern"]) if "pattern" in entry else built[entry["rule"]]
+        line_rules.append((entry["rule"], pattern))
+    return DumpRules(
+        line_rules=tuple(line_rules),
+        markdown_link=re.compile(data["markdown"]["link"]),
+        lynx_reference=re.compile(data["lynx"]["reference"]),
+        lynx_marker=re.compile(data["lynx"]["marker"]),
+        lynx_headings=frozenset(data["lynx"]["reference_headings"]),
+        lynx_menu_item=re.compile(data["lynx"]["menu_item"]),
+        lynx=data["lynx"],
+        list_item=re.compile(data["unwrap"]["list_item"]),
+        sentence_end=re.compile(data["unwrap"]["sentence_end"]),
+    )
+
+
+def _lynx(lines: list[str]) -> tuple[list[str], list[Link], str | None]:
+    """A text-browser dump ("lynx -dump": "[12]Accueil" link markers, a numbered list of references at
+    the end, body indented, headings not): references become links, markers and menus go, the first
+    heading is returned as the title."""
+    d = dump_rules()
+    if not any(d.lynx_reference.match(line) for line in lines) or not any(d.lynx_marker.search(line) for line in lines):
+        return lines, [], None
+    links = [Link(url=m.group("url")) for line in lines if (m := d.lynx_reference.match(line))]
+    kept, heading = [], None
+    for line in lines:
+        if d.lynx_reference.match(line) or line.strip() in d.lynx_headings or line.lstrip().startswith("#["):
+            continue
+        if d.list_item.match(line) and d.lynx_menu_item.match(line) and len(line.split()) <= d.lynx["menu_item_words"]:
+            continue  # a menu entry: a list item that is only a link
+        clean = d.lynx_marker.sub("", line)
+        for marker in d.lynx["images"]:
+            clean = clean.replace(marker, "")
+        if heading is None and clean.strip() and not clean.startswith(" ") and len(clean.split()) >= d.lynx["heading_words"]:
+            heading = clean.strip()
+            continue
+        kept.append(clean)
+    return kept, links, heading
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    """Join the lines a dump wrapped inside a paragraph; list items, labels and short lines stay apart."""
+    d = dump_rules()
+    wrapped = settings.section("clean").wrapped_line_chars
+    out: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        previous = out[-1] if out else ""
+        if (
+            stripped and previous.strip() and len(previous.strip()) >= wrapped
+            and not d.sentence_end.search(previous) and not d.list_item.match(line)
+        ):
+            out[-1] = previous.rstrip() + " " + stripped
+        else:
+            out.append(line)
+    return out
+
+
+@dataclass
+class _Reader:
+    """What reading a dump's lines has collected so far."""
+
+    fields: Fields = field(default_factory=Fields)
+    body: list[str] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    lead: str | None = None
+    expect_lead: bool = False
+    in_links: bool = False
+
+    # --- the line rules' handlers: True when the line is taken (it is not text) --------------------
+
+    def title_line(self, m: re.Match, line: str, index: int) -> bool:
+        if index >= settings.section("clean").dump_title_lines or "title" in self.fields.values:
+            return False
+        self.body.clear()  # what stood above the title ("Publié sur IREV (https://irev.fr)") is the print header
+        self.fields.set("title", m.group("title").strip(), "text:title-line", line)
+        self.fields.set("url", m.group("url"), "text:title-line", line)
+        return True
+
+    def lead_label(self, m: re.Match, line: str, index: int) -> bool:
+        self.expect_lead = True
+        return True
+
+    def links_label(self, m: re.Match, line: str, index: int) -> bool:
+        self.in_links = True
+        return True
+
+    def note_link(self, m: re.Match, line: str, index: int) -> bool:
+        self.links.append(Link(url=m.group("url"), text=None))
+        return True
+
+    def source_line(self, m: re.Match, line: str, index: int) -> bool:
+        if not site_of(self.fields.values.get("url")):  # an absolute URL beats the title line's relative one
+            self.fields.values.pop("url", None)
+        self.fields.set("url", m.group("url"), "text:source-line", line)
+        if m.group("label") and (mm := rules().modified_line.search(m.group("label"))):
+            self.fields.set("modified", parse_metadata_date(mm.group("date")), "text:source-line", line)
+        return True
+
+    def published_line(self, m: re.Match, line: str, index: int) -> bool:
+        self.fields.set("published", parse_metadata_date(m.group("date")), "text:published-line", line)
+        return True
+
+    def dates_line(self, m: re.Match, line: str, index: int) -> bool:
+        return True  # the CMS date field repeats the article's date ("Publié le" says it); not text
+
+    def category_line(self, m: re.Match, line: str, index: int) -> bool:
+        value = m.group("value")
+        self.categories += [normalise_line(mm.group("text")) for mm in dump_rules().markdown_link.finditer(value)] or [value]
+        return True
+
+    def image_file(self, m: re.Match, line: str, index: int) -> bool:
+        self.images.append(Image(src=line))
+        return True
+
+    def attachment(self, m: re.Match, line: str, index: int) -> bool:
+        return True
+
+    def credit(self, m: re.Match, line: str, index: int) -> bool:
+        credit = credit_of(line)[1] or line
+        if self.images and self.images[-1].credit is None:
+            self.images[-1] = self.images[-1].model_copy(update={"credit": credit})
+        return True
+
+    # --- text ----------------------------------------------------------------------------------------
+
+    def text_line(self, line: str) -> None:
+        """A line no rule took: its markdown links are links, its words are text."""
+        link = dump_rules().markdown_link
+        md_links = list(link.finditer(line))
+        for m in md_links:
+            if m.group("url") and not m.group("url").startswith("#"):
+                self.links.append(Link(url=m.group("url"), text=normalise_line(m.group("text").replace("\\", ""))))
+        if self.in_links and md_links:
+            return
+        line = link.sub(lambda m: m.group("text").replace("\\", ""), line).strip()
+        if not is_kept_line(line):
+            return
+        if self.expect_lead:
+            self.lead, self.expect_lead = line, False
+        self.body.append(line)
+
+
+_HANDLERS: dict[str, Callable[[_Reader, re.Match, str, int], bool]] = {
+    name.replace("_", "-"): getattr(_Reader, name)
+    for name in ("title_line", "lead_label", "links_label", "note_link", "source_line", "published_line",
+                 "dates_line", "category_line", "image_file", "attachment", "credit")
+}
+
+
+def _rule_match(rule: str, pattern: re.Pattern, line: str) -> re.Match | None:
+    if rule in ("image-file", "attachment"):
+        return pattern.fullmatch(line)
+    return pattern.match(line)
+
+
+def clean_text_dump(page: LoadedPage) -> tuple[Document, list[str]]:
+    """The ``Document`` of a text dump and the warnings reading it raised."""
+    d = dump_rules()
+    raw_lines, links, heading = _lynx(page.text.replace("\r\n", "\n").split("\n"))
+    reader = _Reader(links=links)
+    if heading:
+        reader.fields.set("title", normalise_line(heading), "text:heading-line", heading)
+    for index, line in enumerate(normalise("\n".join(_unwrap(raw_lines))).split("\n")):
+        if reader.body and fold(line.rstrip(" :|")).startswith(rules().dump_end_lines):
+            break  # related links, share buttons, footer: the article is over
+        for rule, pattern in d.line_rules:
+            if (m := _rule_match(rule, pattern, line)) and _HANDLERS[rule](reader, m, line, index):
+                break
+        else:
+            reader.text_line(line)
+    text = "\n".join(reader.body)
+    if not text.strip():
+        raise NoContent("the text dump holds no main text once labels, file names and links are removed")
+    fields = reader.fields
+    url = fields.values.get("url") or (page.sidecar.url if page.sidecar else None)
+    if url and "url" not in fields.values:
+        fields.set("url", url, "sidecar:url")
+    fields.set("site", site_of(fields.values.get("url")), "url-host")
+    if "title" not in fields.values and url and (slug_title := title_from_slug(url)):
+        fields.set("title", slug_title, "url-slug")
+        fields.warnings.append("no title line in the text dump: title derived from the URL slug")
+    document = assemble(fields, text, reader.lead, reader.images, reader.links, reader.categories, None)
+    return document, fields.warnings
