@@ -4,8 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
+CODE   := pipeline tests scripts
 
-.PHONY: install run test eval bench schema clean
+.PHONY: install run test lint format floors eval bench schema clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,9 +20,22 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/crpv extract raw -o processed
 
-## The whole test suite (what .ci/run calls).
+## The whole test suite, the evaluation gate included (what .ci/run calls).
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+## ruff's checks and its formatting, as CI runs them.
+lint: $(STAMP)
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/ruff format --check $(CODE)
+
+format: $(STAMP)
+	$(BIN)/ruff format $(CODE)
+	$(BIN)/ruff check --fix $(CODE)
+
+## Lift the evaluation gate's floors to today's figures (never lowers one) and pin the sets' digests.
+floors: $(STAMP)
+	$(BIN)/python -m tests.eval_gate --raise
 
 ## Scores on the shared dev corpus, on our own annotated pages (devset/) and on held-out pages never
 ## used for development (heldout*/).

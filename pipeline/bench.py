@@ -33,10 +33,16 @@ def run_bench(folders: list[Path], repeat: int = 2) -> dict:
             elapsed = time.perf_counter() - start
             failed = sum(1 for outcome in outcomes if isinstance(outcome, Exception))
             best = elapsed if best is None else min(best, elapsed)
-        results.append({
-            "folder": str(folder), "pages": len(paths), "failed": failed, "megabytes": round(size / 1e6, 2),
-            "seconds": round(best, 3), "pages_per_second": round(len(paths) / best, 1) if best else None,
-        })
+        results.append(
+            {
+                "folder": str(folder),
+                "pages": len(paths),
+                "failed": failed,
+                "megabytes": round(size / 1e6, 2),
+                "seconds": round(best, 3),
+                "pages_per_second": round(len(paths) / best, 1) if best else None,
+            }
+        )
     return {
         "setup_seconds": round(setup_s, 2),
         "rss_after_setup_mb": round(rss_after_setup),
@@ -51,6 +57,8 @@ def format_bench(report: dict) -> str:
         f"{'folder':44}{'pages':>7}{'MB':>7}{'seconds':>9}{'pages/s':>9}",
     ]
     for row in report["folders"]:
-        lines.append(f"{row['folder'][-44:]:44}{row['pages']:>7}{row['megabytes']:>7}{row['seconds']:>9}{row['pages_per_second']:>9}")
+        lines.append(
+            f"{row['folder'][-44:]:44}{row['pages']:>7}{row['megabytes']:>7}{row['seconds']:>9}{row['pages_per_second']:>9}"
+        )
     lines.append(f"peak RSS: {report['peak_rss_mb']} MB")
     return "\n".join(lines)

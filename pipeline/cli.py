@@ -35,10 +35,14 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what each stage does.")] = False,
 ) -> None:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     if not verbose:  # the libraries' own notes ("discarding data") mean nothing to a cron job
         for library in ("trafilatura", "htmldate", "courlan"):
             logging.getLogger(library).setLevel(logging.ERROR)
@@ -49,23 +53,35 @@ def extract(
     raw_dir: Annotated[Path, typer.Argument(help="Folder of scraped pages (walked recursively).")] = Path("raw"),
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("processed"),
     force: Annotated[bool, typer.Option("--force", help="Redo every page, even unchanged ones.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary unless pages failed (for cron).")] = False,
-    max_bytes: Annotated[int | None, typer.Option("--max-bytes", help="Refuse pages larger than this (default: the load.max_bytes setting, 10 MB).")] = None,
-    wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another run to release the output folder.")] = 0,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar and no summary unless pages failed (for cron).")
+    ] = False,
+    max_bytes: Annotated[
+        int | None,
+        typer.Option("--max-bytes", help="Refuse pages larger than this (default: the load.max_bytes setting, 10 MB)."),
+    ] = None,
+    wait: Annotated[
+        float, typer.Option("--wait", help="Seconds to wait for another run to release the output folder.")
+    ] = 0,
 ) -> None:
     """Extract every page of RAW_DIR into OUT_DIR: documents/<id>.json, events.jsonl, errors.jsonl, manifest.json."""
     from .nlp import ModelMissing
     from .run import prepare, run_batch
 
     if not raw_dir.is_dir():
-        typer.echo(f"crpv: error: {raw_dir} is not a folder of pages (give the folder that holds the scraped pages)", err=True)
+        typer.echo(
+            f"crpv: error: {raw_dir} is not a folder of pages (give the folder that holds the scraped pages)", err=True
+        )
         raise typer.Exit(2)
     out_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(out_dir / ".crpv.lock"))
     try:
         lock.acquire(timeout=wait)
     except Timeout:
-        typer.echo(f"crpv: another run is writing {out_dir} (lock {out_dir / '.crpv.lock'}); try again later or pass --wait", err=True)
+        typer.echo(
+            f"crpv: another run is writing {out_dir} (lock {out_dir / '.crpv.lock'}); try again later or pass --wait",
+            err=True,
+        )
         raise typer.Exit(EXIT_LOCKED) from None
     try:
         prepare()
@@ -80,9 +96,17 @@ def extract(
             from .load import iter_pages
 
             total = len(iter_pages(raw_dir))
-            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True) as bar:
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                transient=True,
+            ) as bar:
                 task = bar.add_task("extracting", total=total)
-                summary = run_batch(raw_dir, out_dir, force=force, max_bytes=max_bytes, on_page=lambda _: bar.advance(task))
+                summary = run_batch(
+                    raw_dir, out_dir, force=force, max_bytes=max_bytes, on_page=lambda _: bar.advance(task)
+                )
         else:
             summary = run_batch(raw_dir, out_dir, force=force, max_bytes=max_bytes)
     finally:
@@ -94,7 +118,9 @@ def extract(
 
 @app.command()
 def schema(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the JSON Schema.")] = Path("schema/record.schema.json"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the JSON Schema.")] = Path(
+        "schema/record.schema.json"
+    ),
 ) -> None:
     """Write the JSON Schema of a record (processed/documents/<id>.json)."""
     from .export import dumps, write_atomic
@@ -106,8 +132,12 @@ def schema(
 
 @app.command("eval")
 def evaluate(
-    corpus: Annotated[Path, typer.Argument(help="An annotated corpus: gold/*.json (+ aliases*.json), inputs relative to it.")],
-    baseline: Annotated[bool, typer.Option("--baseline", help="Also score the naive baseline (spaCy NER + dateparser search_dates).")] = False,
+    corpus: Annotated[
+        Path, typer.Argument(help="An annotated corpus: gold/*.json (+ aliases*.json), inputs relative to it.")
+    ],
+    baseline: Annotated[
+        bool, typer.Option("--baseline", help="Also score the naive baseline (spaCy NER + dateparser search_dates).")
+    ] = False,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the scores as JSON here.")] = None,
 ) -> None:
     """Score the pipeline on an annotated corpus (format of shared/dev-corpus/README.md)."""

@@ -39,9 +39,13 @@ def infer_anchor(
     stated = []
     for source, expressions, where in ((text, found, "text"), (title, title_found, "title")):
         for f in expressions:
-            if f.complete and f.m2 and not _horizon_before(source, f.start) and f.rule not in ("year", "year-range", "season"):
-                if day := normalise_day(f.d2 or 1, f.m2, f.y2):
-                    stated.append((day, f"{where}:{f.text}"))
+            if (
+                f.complete
+                and f.m2
+                and not _horizon_before(source, f.start)
+                and f.rule not in ("year", "year-range", "season")
+            ) and (day := normalise_day(f.d2 or 1, f.m2, f.y2)):
+                stated.append((day, f"{where}:{f.text}"))
     for ym in image_months:
         stated.append((date(int(ym[:4]), int(ym[5:7]), 1), f"image:{ym}"))
     if stated:
@@ -55,7 +59,11 @@ def infer_anchor(
         pinned = []
         for f in [*found, *title_found]:
             if f.wd2 is not None and f.d2 and f.m2 and f.y2 is None:
-                days = [d for y in range(reference - span, reference + span + 1) if (d := normalise_day(f.d2, f.m2, y)) and d.weekday() == f.wd2]
+                days = [
+                    d
+                    for y in range(reference - span, reference + span + 1)
+                    if (d := normalise_day(f.d2, f.m2, y)) and d.weekday() == f.wd2
+                ]
                 if days:
                     pinned.append((min(days, key=lambda d: (abs(d.year - reference), d)), f.text))
         if pinned:
@@ -93,11 +101,16 @@ def process(analysis: PageAnalysis) -> None:
     document = analysis.document
     sidecar = analysis.page.sidecar
     analysis.body.dates, analysis.title.dates, analysis.anchor = extract_dates(
-        analysis.body.text, document.published, image_dates(document.images),
-        sidecar.fetched_at if sidecar else None, analysis.title.text,
+        analysis.body.text,
+        document.published,
+        image_dates(document.images),
+        sidecar.fetched_at if sidecar else None,
+        analysis.title.text,
     )
     anchor = analysis.anchor
     if anchor is None and any(e.precision != "year" for e in analysis.body.dates):
         analysis.warnings.append("no anchor for partial dates (no publication date, no full date in the text)")
     elif anchor is not None and anchor.source != "published":
-        analysis.warnings.append(f"partial dates resolved against {anchor.day.isoformat()} ({anchor.source}): no publication date")
+        analysis.warnings.append(
+            f"partial dates resolved against {anchor.day.isoformat()} ({anchor.source}): no publication date"
+        )

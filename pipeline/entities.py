@@ -14,6 +14,7 @@ Places are every geographic name of the text, normalised against the COG place i
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from dataclasses import dataclass
@@ -181,8 +182,12 @@ def places_entities(text: str, found: list[PlaceMention], rule: str = "places:co
             merged[place.name].mentions.append(item)
             continue
         merged[place.name] = Place(
-            name=place.name, kind=place_kind(place.kind), insee=place.insee, region=place.region,
-            mentions=[item], rule=rule,
+            name=place.name,
+            kind=place_kind(place.kind),
+            insee=place.insee,
+            region=place.region,
+            mentions=[item],
+            rule=rule,
         )
     return list(merged.values())
 
@@ -220,7 +225,11 @@ def find_organisations(text: str, doc, places: list[PlaceMention]) -> list[OrgMe
         for mention in places:
             gap = text[org.end : mention.start]
             if mention.start >= org.end and lex.org["suffixed_place_gap"].fullmatch(gap):
-                found.append(OrgMention(org.start, mention.end, org.id, text[org.start : mention.end], org.acronym, "gazetteer+place"))
+                found.append(
+                    OrgMention(
+                        org.start, mention.end, org.id, text[org.start : mention.end], org.acronym, "gazetteer+place"
+                    )
+                )
                 break
     for m in lex.venue.finditer(text):
         found.append(OrgMention(m.start(), m.end(), None, text[m.start() : m.end()], None, "rule:venue"))
@@ -304,9 +313,9 @@ def _defined_org(name: str, acronym: str, start: int, end: int) -> OrgMention | 
         return OrgMention(start, end, known.id, known.name, known.acronym, "gazetteer+definition")
     words = re.split(r"[\s'’-]+", name)
     initials = "".join(w[0] for w in words if w and w[0].isupper())
-    if any(w in lexicon().org_words for w in words) or initials == re.sub(r"[^A-Z]", "", acronym):
-        if not load_places().lookup(name):
-            return OrgMention(start, end, None, name, acronym, "rule:acronym-definition")
+    shaped = any(w in lexicon().org_words for w in words) or initials == re.sub(r"[^A-Z]", "", acronym)
+    if shaped and not load_places().lookup(name):
+        return OrgMention(start, end, None, name, acronym, "rule:acronym-definition")
     return None
 
 
@@ -328,7 +337,11 @@ def _plural_bodies(text: str, places: list[PlaceMention]) -> list[OrgMention]:
             continue
         link = re.search(rf"\s+({lex.link})$", m.group(0)).group(1)
         for s, e in chain:
-            bodies.append(OrgMention(s, e, None, f"{singular} {link}{text[s:e]}".replace("  ", " "), None, "rule:plural-place-body"))
+            bodies.append(
+                OrgMention(
+                    s, e, None, f"{singular} {link}{text[s:e]}".replace("  ", " "), None, "rule:plural-place-body"
+                )
+            )
     return bodies
 
 
@@ -366,7 +379,7 @@ def organisations_entities(text: str, found: list[OrgMention]) -> list[Organisat
 
 
 def _person_name(raw: str) -> str:
-    name = raw.split("\n")[0].strip(" ,.;:()«»\"")
+    name = raw.split("\n")[0].strip(' ,.;:()«»"')
     return lexicon().people["name_dash"].sub("-", name)
 
 
@@ -431,7 +444,11 @@ def _role_after(text: str, end: int, sentence_end: int) -> tuple[_Role | None, i
     position = end + 1
     for segment in rest[1:].split(","):
         clean = lex.people["role_stop"].sub("", segment).strip()
-        if not clean or (not parts and not _role_head(clean)) or (parts and not _role_head(clean) and not clean[:1].isupper()):
+        if (
+            not clean
+            or (not parts and not _role_head(clean))
+            or (parts and not _role_head(clean) and not clean[:1].isupper())
+        ):
             break
         if parts and not _role_head(clean):
             break
@@ -488,7 +505,10 @@ def _candidates(text: str, doc) -> list[tuple[int, int]]:
         if ent.label_ == "PER":
             candidates.append((ent.start_char, ent.start_char + len(ent.text.split("\n")[0])))
     for m in lex.people["first_last"].finditer(text):
-        if fold(m.group(1)) in lex.first_last_not_first or len(m.group(2).replace(" ", "").replace("-", "")) < _cfg().min_surname_letters:
+        if (
+            fold(m.group(1)) in lex.first_last_not_first
+            or len(m.group(2).replace(" ", "").replace("-", "")) < _cfg().min_surname_letters
+        ):
             continue  # "Les CRPV", "Jet FM"
         if not any(s <= m.start() < e for s, e in candidates):
             candidates.append((m.start(), m.end()))
@@ -537,7 +557,11 @@ def find_people(text: str, doc, orgs: list[OrgMention]) -> list[Person]:
                 person.evidence = evidence
             continue
         people[key] = Person(
-            name=name, role=role, organisation=organisation, organisation_id=organisation_id, mentions=[mention],
+            name=name,
+            role=role,
+            organisation=organisation,
+            organisation_id=organisation_id,
+            mentions=[mention],
             evidence=evidence,
         )
     _share_coordinated_roles(text, list(people.values()))
@@ -548,15 +572,21 @@ def _share_coordinated_roles(text: str, people: list[Person]) -> None:
     """'Renaud Epstein et Thomas Kirszbaum, experts de la politique de la ville': a plural role, or an
     affiliation ('X et Y, de l'association Z'), belongs to both names."""
     mentions = sorted(((m.span, p) for p in people for m in p.mentions), key=lambda item: item[0])
-    for (first_span, first), (second_span, second) in zip(mentions, mentions[1:]):
+    for (first_span, first), (second_span, second) in itertools.pairwise(mentions):
         if first.role or not second.role or text[first_span[1] : second_span[0]] != " et ":
             continue
         head = fold(second.role).split()[0]
         after = text[second_span[1] : second_span[1] + 6]
         if head.endswith(("s", "x")) or lexicon().people["coordinated_affiliation"].match(after):
-            first.role, first.organisation, first.organisation_id = second.role, second.organisation, second.organisation_id
+            first.role, first.organisation, first.organisation_id = (
+                second.role,
+                second.organisation,
+                second.organisation_id,
+            )
             base = second.evidence
-            first.evidence = Evidence(rule="role:coordinated", text=base.text if base else second.role, span=base.span if base else None)
+            first.evidence = Evidence(
+                rule="role:coordinated", text=base.text if base else second.role, span=base.span if base else None
+            )
 
 
 # --- the stage -------------------------------------------------------------------------------------
@@ -589,9 +619,18 @@ def process(analysis: PageAnalysis) -> None:
     places = places_entities(body.text, body.places)
     for mention in title.places:
         if mention.place.name not in {p.name for p in places}:
-            places.append(Place(name=mention.place.name, kind=place_kind(mention.place.kind), insee=mention.place.insee,
-                                region=mention.place.region, rule="places:title"))
+            places.append(
+                Place(
+                    name=mention.place.name,
+                    kind=place_kind(mention.place.kind),
+                    insee=mention.place.insee,
+                    region=mention.place.region,
+                    rule="places:title",
+                )
+            )
     analysis.entities = Entities(
-        dates=body.dates, people=body.people, organisations=organisations_entities(body.text, body.organisations),
+        dates=body.dates,
+        people=body.people,
+        organisations=organisations_entities(body.text, body.organisations),
         places=places,
     )

@@ -12,9 +12,11 @@ evaluation set for our cleaning and for trafilatura alone.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,7 +47,14 @@ class Counts:
         p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
         r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
         f = 2 * p * r / (p + r) if p + r else 0.0
-        return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3), "tp": self.tp, "fp": self.fp, "fn": self.fn}
+        return {
+            "precision": round(p, 3),
+            "recall": round(r, 3),
+            "f1": round(f, 3),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
 
 
 @dataclass
@@ -122,7 +131,9 @@ class Aliases:
 def _org_keys(orgs: list[dict], aliases: Aliases) -> set[str]:
     keys = set()
     for org in orgs:
-        key = aliases.resolve(org.get("name"), org.get("acronym"), org.get("id"), *(m.get("text") for m in org.get("mentions", [])))
+        key = aliases.resolve(
+            org.get("name"), org.get("acronym"), org.get("id"), *(m.get("text") for m in org.get("mentions", []))
+        )
         keys.add(key or f"?{_key(org.get('name'))}")
     return keys
 
@@ -157,11 +168,21 @@ def score_page(gold: dict, record: dict, aliases: Aliases, tally: Tally) -> dict
         tally.non_event_pages_clean.add(not predicted)
     unmatched = list(range(len(predicted)))
     for gold_event in gold_events:
-        match = next((i for i in unmatched if (predicted[i].get("start_date"), predicted[i].get("end_date")) == (gold_event["start"], gold_event["end"])), None)
+        match = next(
+            (
+                i
+                for i in unmatched
+                if (predicted[i].get("start_date"), predicted[i].get("end_date"))
+                == (gold_event["start"], gold_event["end"])
+            ),
+            None,
+        )
         if match is None:
             tally.events.fn += 1
             tally.events_fully_right.add(False)
-            details.setdefault("events_missed", []).append([gold_event["start"], gold_event["end"], gold_event.get("city")])
+            details.setdefault("events_missed", []).append(
+                [gold_event["start"], gold_event["end"], gold_event.get("city")]
+            )
             continue
         unmatched.remove(match)
         event = predicted[match]
@@ -180,7 +201,9 @@ def score_page(gold: dict, record: dict, aliases: Aliases, tally: Tally) -> dict
             details.setdefault("event_organisers", []).append([sorted(organisers), gold_event.get("organisers")])
     tally.events.fp += len(unmatched)
     if unmatched:
-        details["events_extra"] = [[predicted[i].get("start_date"), predicted[i].get("end_date"), predicted[i].get("name")] for i in unmatched]
+        details["events_extra"] = [
+            [predicted[i].get("start_date"), predicted[i].get("end_date"), predicted[i].get("name")] for i in unmatched
+        ]
 
     entities = record.get("entities", {})
     gold_people = {_person_key(p["name"]): p for p in gold.get("people", [])}
@@ -193,7 +216,10 @@ def score_page(gold: dict, record: dict, aliases: Aliases, tally: Tally) -> dict
             if not ok:
                 details.setdefault("roles", []).append([predicted_people[key].get("role"), person["role"]])
     if set(predicted_people) != set(gold_people):
-        details["people"] = {"extra": sorted(set(predicted_people) - set(gold_people)), "missed": sorted(set(gold_people) - set(predicted_people))}
+        details["people"] = {
+            "extra": sorted(set(predicted_people) - set(gold_people)),
+            "missed": sorted(set(gold_people) - set(predicted_people)),
+        }
 
     orgs = _org_keys(entities.get("organisations", []), aliases)
     gold_orgs = set(gold.get("organisations", []))
@@ -208,39 +234,100 @@ def score_page(gold: dict, record: dict, aliases: Aliases, tally: Tally) -> dict
         predicted_places.add(next(iter(names & gold_places), _key(place.get("name"))))
     tally.places.add(predicted_places, gold_places)
     if predicted_places != gold_places:
-        details["places"] = {"extra": sorted(predicted_places - gold_places), "missed": sorted(gold_places - predicted_places)}
+        details["places"] = {
+            "extra": sorted(predicted_places - gold_places),
+            "missed": sorted(gold_places - predicted_places),
+        }
     return details
 
 
-def load_gold(corpus: Path) -> list[dict]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted((corpus / "gold").glob("*.json")) if not p.name.startswith("aliases")]
+def load_gold(corpus: Path, exclude: Iterable[str] = ()) -> list[dict]:
+    """The gold files of ``corpus`` (not its aliases), less the cases named in ``exclude``."""
+    skipped = set(exclude)
+    golds = [
+        json.loads(p.read_text(encoding="utf-8"))
+        for p in sorted((corpus / "gold").glob("*.json"))
+        if not p.name.startswith("aliases")
+    ]
+    return [g for g in golds if g.get("case") not in skipped]
 
 
-def evaluate_corpus(corpus: Path, baseline: bool = False) -> dict:
-    """Run the pipeline (and optionally the baseline) on every gold page of ``corpus`` and score it."""
-    from .run import process_page
+def corpus_digest(corpus: Path, exclude: Iterable[str] = ()) -> str:
+    """sha256 of the gold files, the aliases and the input pages (with their sidecars) scored: it
+    changes when an annotation or a page changes."""
+    digest = hashlib.sha256()
+    files = sorted((corpus / "gold").glob("aliases*.json"))
+    for gold in load_gold(corpus, exclude):
+        files.append(corpus / "gold" / f"{gold['case']}.json")
+        page = corpus / gold["input"]
+        files += [page, page.with_name(page.stem + ".meta.json")]
+    for path in files:
+        if path.is_file():
+            digest.update(path.relative_to(corpus).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
+
+def _pipeline_records(paths: list[Path]) -> list:
+    """The pipeline on every page, one batch per folder (the NLP stage runs on whole batches)."""
+    from .run import process_batch
+
+    outcomes: dict[Path, object] = {}
+    by_folder: dict[Path, list[Path]] = {}
+    for path in paths:
+        by_folder.setdefault(path.parent, []).append(path)
+    for folder, group in by_folder.items():
+        for path, outcome in zip(group, process_batch(group, folder)):
+            outcomes[path] = outcome
+    return [outcomes[p] for p in paths]
+
+
+def _baseline_records(paths: list[Path]) -> list:
+    from .baseline import baseline_record
+
+    outcomes = []
+    for path in paths:
+        try:
+            outcomes.append(baseline_record(path, path.parent))
+        except Exception as exc:
+            outcomes.append(exc)
+    return outcomes
+
+
+def evaluate_corpus(corpus: Path, baseline: bool = False, exclude: Iterable[str] = ()) -> dict:
+    """Run the pipeline (and optionally the baseline) on every gold page of ``corpus`` (less the cases
+    in ``exclude``) and score it."""
     aliases = Aliases.load(corpus / "gold")
-    golds = load_gold(corpus)
-    systems = {"pipeline": process_page}
+    golds = load_gold(corpus, exclude)
+    systems = {"pipeline": _pipeline_records}
     if baseline:
-        from .baseline import baseline_record
-
-        systems["baseline"] = baseline_record
-    report: dict = {"corpus": str(corpus), "pages": len(golds), "systems": {}}
+        systems["baseline"] = _baseline_records
+    report: dict = {"corpus": str(corpus), "pages": len(golds), "digest": corpus_digest(corpus, exclude), "systems": {}}
+    paths = [(corpus / gold["input"]).resolve() for gold in golds]
     for name, system in systems.items():
         tally, pages, failed = Tally(), [], []
-        for gold in golds:
-            path = (corpus / gold["input"]).resolve()
-            try:
-                record = system(path, path.parent).model_dump(mode="json")
-            except Exception as exc:  # noqa: BLE001 - a failing page scores as empty, and is reported
-                LOGGER.warning("%s failed on %s: %s", name, gold["input"], exc)
-                failed.append(f"{gold['input']}: {type(exc).__name__}: {exc}")
+        for gold, outcome in zip(golds, system(paths)):
+            if isinstance(outcome, Exception):  # a failing page scores as an empty record, and is reported
+                LOGGER.warning("%s failed on %s: %s", name, gold["input"], outcome)
+                failed.append(f"{gold['input']}: {type(outcome).__name__}: {outcome}")
                 record = {"document": {}, "events": [], "entities": {}}
+            else:
+                record = outcome.model_dump(mode="json")
             pages.append(score_page(gold, record, aliases, tally))
         report["systems"][name] = {"scores": tally.report(), "pages": pages, "failed": failed}
     return report
+
+
+def headline(scores: dict) -> dict[str, float]:
+    """The figures the evaluation gate holds at their floors, each between 0 and 1 (a rate, or an F1);
+    a figure with nothing to measure on the set (no matched event, no role) is left out."""
+    flat: dict[str, float] = {}
+    for key, value in scores.items():
+        if isinstance(value, dict):
+            flat[f"{key}_f1"] = value["f1"]
+        elif value is not None:
+            flat[key] = value
+    return flat
 
 
 _ROWS = [
@@ -271,7 +358,10 @@ def _cell(value) -> str:
 
 def format_report(report: dict) -> str:
     systems = list(report["systems"])
-    lines = [f"{report['corpus']}: {report['pages']} annotated pages", f"{'':34}" + "".join(f"{s:>18}" for s in systems)]
+    lines = [
+        f"{report['corpus']}: {report['pages']} annotated pages",
+        f"{'':34}" + "".join(f"{s:>18}" for s in systems),
+    ]
     for key, label in _ROWS:
         lines.append(f"{label:34}" + "".join(f"{_cell(report['systems'][s]['scores'][key]):>18}" for s in systems))
     for system in systems:
@@ -298,11 +388,16 @@ def evaluate_trafilatura_corpus(corpus: Path) -> dict:
     for entry in entries.values():
         data = (corpus / "html" / entry["file"]).read_bytes()
         text, codec, _ = decode(data)
-        outputs = {"trafilatura": trafilatura.extract(data, include_comments=False, include_tables=True, include_formatting=False) or ""}
+        outputs = {
+            "trafilatura": trafilatura.extract(
+                data, include_comments=False, include_tables=True, include_formatting=False
+            )
+            or ""
+        }
         try:
             page = LoadedPage(path=entry["file"], format=detect_format(text), text=text, encoding=codec, sha256="")
             outputs["pipeline"] = clean_html(page)[0].text
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             LOGGER.warning("pipeline failed on %s: %s", entry["file"], exc)
             outputs["pipeline"] = ""
         for system, output in outputs.items():
@@ -319,15 +414,19 @@ def evaluate_trafilatura_corpus(corpus: Path) -> dict:
         p = tp / (tp + fp) if tp + fp else 0.0
         r = tp / (tp + fn) if tp + fn else 0.0
         report["systems"][system] = {
-            "precision": round(p, 3), "recall": round(r, 3),
-            "accuracy": round((tp + tn) / (tp + fp + fn + tn), 3), "f1": round(2 * tp / (2 * tp + fp + fn), 3),
+            "precision": round(p, 3),
+            "recall": round(r, 3),
+            "accuracy": round((tp + tn) / (tp + fp + fn + tn), 3),
+            "f1": round(2 * tp / (2 * tp + fp + fn), 3),
         }
     return report
 
 
 def format_cleaning_report(report: dict) -> str:
-    lines = [f"{report['corpus']}: {report['pages']} French pages (main text: with/without segments)",
-             f"{'':24}{'P':>8}{'R':>8}{'Acc':>8}{'F1':>8}"]
+    lines = [
+        f"{report['corpus']}: {report['pages']} French pages (main text: with/without segments)",
+        f"{'':24}{'P':>8}{'R':>8}{'Acc':>8}{'F1':>8}",
+    ]
     for system, s in report["systems"].items():
         label = "ours (clean)" if system == "pipeline" else "trafilatura alone"
         lines.append(f"{label:24}{s['precision']:>8.3f}{s['recall']:>8.3f}{s['accuracy']:>8.3f}{s['f1']:>8.3f}")

@@ -15,6 +15,7 @@ says where it came from in ``evidence``. Sidebars, footers and photo credits nev
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from dataclasses import dataclass, field
@@ -118,10 +119,13 @@ def _not_an_event(text: str, date: DateEntity, sentence_start: int) -> bool:
     return bool(v["_not_event_re"].search(fold(clause)))
 
 
-def _candidates(text: str, title: str, dates: list[DateEntity], title_dates: list[DateEntity], sentences, lines) -> list[_Candidate]:
+def _candidates(
+    text: str, title: str, dates: list[DateEntity], title_dates: list[DateEntity], sentences, lines
+) -> list[_Candidate]:
     found = []
     eligible = [
-        d for d in dates
+        d
+        for d in dates
         if d.precision == "day" and not _not_an_event(text, d, _bounds(sentences, d.span[0], d.span)[0])
     ]
     for date in dates:
@@ -189,18 +193,26 @@ def _group(candidates: list[_Candidate], text: str) -> list[_Candidate]:
     for cand in candidates:
         previous = merged[-1] if merged else None
         if (
-            previous and cand.where == "text" and previous.where == "text" and previous.line == cand.line
+            previous
+            and cand.where == "text"
+            and previous.where == "text"
+            and previous.line == cand.line
             and joined.fullmatch(text[previous.date.span[1] : cand.date.span[0]])
-            and previous.date.start != previous.date.end and cand.date.start != cand.date.end
+            and previous.date.start != previous.date.end
+            and cand.date.start != cand.date.end
         ):
             span = (previous.date.span[0], cand.date.span[1])
-            previous.date = previous.date.model_copy(update={"end": max(previous.date.end, cand.date.end), "span": span, "text": text[span[0] : span[1]]})
+            previous.date = previous.date.model_copy(
+                update={"end": max(previous.date.end, cand.date.end), "span": span, "text": text[span[0] : span[1]]}
+            )
             continue
         merged.append(cand)
     events: list[_Candidate] = []
     distinct = {(c.date.start, c.date.end) for c in merged}
     umbrella = {
-        key for key in distinct if _days(key) > _cfg().max_event_days
+        key
+        for key in distinct
+        if _days(key) > _cfg().max_event_days
         and sum(1 for other in distinct if other != key and key[0] <= other[0] and other[1] <= key[1]) >= 2
     }
     for cand in merged:
@@ -257,7 +269,9 @@ def _windows(ctx: _Context, cand: _Candidate) -> list[tuple[int, int]]:
     return windows
 
 
-def _city(ctx: _Context, cand: _Candidate, online: bool, near_only: bool = False) -> tuple[Location | None, Evidence | None]:
+def _city(
+    ctx: _Context, cand: _Candidate, online: bool, near_only: bool = False
+) -> tuple[Location | None, Evidence | None]:
     """The commune where the event takes place: "à Nantes" nearest the date in its sentence, else its
     line, listing item, the title and (for a page with one event) "à X" anywhere in the page."""
     if online:
@@ -276,8 +290,11 @@ def _city(ctx: _Context, cand: _Candidate, online: bool, near_only: bool = False
             source_text = ctx.title
         else:
             found = [
-                m for m in ctx.places
-                if start <= m.start and m.end <= end and m.place.kind == "commune"
+                m
+                for m in ctx.places
+                if start <= m.start
+                and m.end <= end
+                and m.place.kind == "commune"
                 # "la communauté d'agglomération Maubeuge-Val de Sambre accueillait…" does not say where
                 and not any(o.start <= m.start and m.end <= o.end and o.rule != "rule:venue" for o in ctx.orgs)
             ]
@@ -285,11 +302,17 @@ def _city(ctx: _Context, cand: _Candidate, online: bool, near_only: bool = False
         if not found:
             continue
         preferred = [
-            m for m in found
+            m
+            for m in found
             if p["city_before"].search(source_text[max(0, m.start - 6) : m.start])
             or p["city_department"].match(source_text[m.end : m.end + 6])  # "Saintes (17)"
         ]
-        if not preferred and where == "text" and (start, end) == (0, len(ctx.text)) and len(ctx.text) > _cfg().date_line_chars:
+        if (
+            not preferred
+            and where == "text"
+            and (start, end) == (0, len(ctx.text))
+            and len(ctx.text) > _cfg().date_line_chars
+        ):
             continue  # anywhere in the page, only "à Nantes" says where the event was
         pool = preferred or found
         if where == "text" and cand.where == "text":
@@ -309,7 +332,9 @@ def _venue(ctx: _Context, cand: _Candidate) -> tuple[str | None, Evidence | None
         venues = [o for o in ctx.orgs if o.rule == "rule:venue" and start <= o.start and o.end <= end]
         if venues:
             venue = venues[0]
-            return ctx.text[venue.start : venue.end], Evidence(rule="venue", text=ctx.text[venue.start : venue.end], span=venue.span)
+            return ctx.text[venue.start : venue.end], Evidence(
+                rule="venue", text=ctx.text[venue.start : venue.end], span=venue.span
+            )
     return None, None
 
 
@@ -339,7 +364,7 @@ def _organisers_in(ctx: _Context, start: int, end: int) -> tuple[list[OrgMention
         between = [o for o in inside if org.end < o.start < verb_start]
         # "L'IREV et Migrations Santé Alsace vous invitent": every subject joined by "et" or a comma
         chain = [org, *between]
-        if all(p["subject_chain"].fullmatch(text[a.end : b.start]) for a, b in zip(chain, chain[1:])):
+        if all(p["subject_chain"].fullmatch(text[a.end : b.start]) for a, b in itertools.pairwise(chain)):
             found.extend(chain)
             spans.append((org.start, verb_end))
     for m in folded.finditer(v["_kind_re"], start, end):
@@ -377,7 +402,9 @@ def _organisers(ctx: _Context, cand: _Candidate) -> tuple[list[OrganisationRef],
         s, e = min(spans)[0], max(e for _, e in spans)
         return _refs(found), Evidence(rule="organiser-phrase", text=ctx.text[s:e], span=(s, e))
     if ctx.publisher is not None:
-        return [OrganisationRef(id=ctx.publisher.id, name=ctx.publisher.acronym or ctx.publisher.name)], Evidence(rule="publisher")
+        return [OrganisationRef(id=ctx.publisher.id, name=ctx.publisher.acronym or ctx.publisher.name)], Evidence(
+            rule="publisher"
+        )
     return [], None
 
 
@@ -411,7 +438,9 @@ def _participants(ctx: _Context, cand: _Candidate) -> tuple[Participants | None,
             unit_start, unit_end = ctx.folded.span(m.start("unit"), m.end("unit"))
             unit = v["_p"]["unit_end"].split(ctx.text[unit_start:unit_end])[0]
             span = ctx.folded.span(m.start(), m.end())
-            return Participants(count=count, unit=unit), Evidence(rule="participants", text=ctx.text[span[0] : span[1]], span=span)
+            return Participants(count=count, unit=unit), Evidence(
+                rule="participants", text=ctx.text[span[0] : span[1]], span=span
+            )
     return None, None
 
 
@@ -476,7 +505,9 @@ def build_event(ctx: _Context, cand: _Candidate, anchor_published: str | None) -
         bool(online_match) and not in_person and not _city(ctx, cand, False, near_only=True)[0]
     )
     if online:
-        evidence["online"] = Evidence(rule="online-vocabulary", text=online_match.group(1) if online_match else cand.trigger[1])
+        evidence["online"] = Evidence(
+            rule="online-vocabulary", text=online_match.group(1) if online_match else cand.trigger[1]
+        )
     location, city_evidence = _city(ctx, cand, online)
     if city_evidence:
         evidence["location"] = city_evidence
@@ -500,7 +531,12 @@ def build_event(ctx: _Context, cand: _Candidate, anchor_published: str | None) -
         status = "announced" if date.start > anchor_published else "past"
     kind = cand.trigger[0] if cand.trigger else None
     title_trigger = _trigger(fold(ctx.title)) if ctx.single and ctx.title else None
-    if title_trigger and cand.trigger and len(title_trigger[1]) > len(cand.trigger[1]) and title_trigger[1] in v["_kinds"]:
+    if (
+        title_trigger
+        and cand.trigger
+        and len(title_trigger[1]) > len(cand.trigger[1])
+        and title_trigger[1] in v["_kinds"]
+    ):
         kind = title_trigger[0]  # "4e rencontre nationale" in the title says more than "rencontre"
     return Event(
         name=_name(ctx, cand),
@@ -529,9 +565,18 @@ def process(analysis: PageAnalysis) -> None:
     candidates = _group(_candidates(text, title.text, body.dates, title.dates, body.sentences, lines), text)
     in_text = [c for c in candidates if c.where == "text"]
     for cand, following in zip(in_text, [*in_text[1:], None]):
-        cand.section = (cand.line[0], following.line[0] if following and following.line[0] > cand.line[0] else len(text))
+        cand.section = (
+            cand.line[0],
+            following.line[0] if following and following.line[0] > cand.line[0] else len(text),
+        )
     ctx = _Context(
-        text=text, title=title.text, orgs=body.organisations, places=body.places, publisher=analysis.publisher,
-        single=len(candidates) == 1, title_orgs=title.organisations, title_places=title.places,
+        text=text,
+        title=title.text,
+        orgs=body.organisations,
+        places=body.places,
+        publisher=analysis.publisher,
+        single=len(candidates) == 1,
+        title_orgs=title.organisations,
+        title_places=title.places,
     )
     analysis.events = [build_event(ctx, cand, analysis.document.published) for cand in candidates]

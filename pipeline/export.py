@@ -15,8 +15,9 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .models import ErrorEntry, Record
 
@@ -75,7 +76,12 @@ def event_rows(records: Iterable[Record]) -> list[dict]:
     rows = []
     for record in records:
         for index, event in enumerate(record.events):
-            row = {"document_id": record.id, "event_index": index, "source_path": record.source.path, "site": record.source.site}
+            row = {
+                "document_id": record.id,
+                "event_index": index,
+                "source_path": record.source.path,
+                "site": record.source.site,
+            }
             row.update(event.model_dump(mode="json"))
             rows.append(row)
     return rows

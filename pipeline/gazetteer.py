@@ -80,7 +80,7 @@ OrgKind = Literal[
 # Characters treated as the same thing when comparing names: those of the one fold (text.fold).
 _APOSTROPHE_RE = re.compile(f"[{APOSTROPHE_CHARS}]")
 _DASH_RE = re.compile(f"[{re.escape(DASH_CHARS)}]")
-_EDGE_PUNCT = " \t\n«»\"“”„‹›.,;:!?"
+_EDGE_PUNCT = ' \t\n«»"“”„‹›.,;:!?'
 _ARTICLE_RE = re.compile(r"^(?:(?:le|la|les)\s+|l')(?=\S)", re.IGNORECASE)
 _TRAILING_PARENS_RE = re.compile(r"^(?P<head>.*?)\s*\((?P<inner>[^()]*)\)\s*$", re.DOTALL)
 _LETTER_RUN_RE = re.compile(r"[^\W\d_]+")

@@ -42,7 +42,9 @@ PREFERRED_LEGACY = ("cp1252", "iso8859_15", "latin_1")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([\w.-]+)""", re.I)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w:.-]+)", re.I)
-_HTML_START = re.compile(r"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html|<head|<body|<\?xml[^>]*>\s*(<!doctype\s+html|<html))", re.I | re.S)
+_HTML_START = re.compile(
+    r"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html|<head|<body|<\?xml[^>]*>\s*(<!doctype\s+html|<html))", re.I | re.S
+)
 _HTML_TAGS = re.compile(r"</?(html|head|body|div|p|article|section|span|a|table|ul|li|h[1-6])\b[^>]*>", re.I)
 _CLOSING_HTML = re.compile(r"</(html|body)\s*>", re.I)
 
@@ -93,9 +95,9 @@ def _codec(name: str | bytes | None) -> str | None:
 
 def declared_charset(data: bytes, sidecar: SidecarMeta | None) -> tuple[str | None, str | None]:
     """(codec, where it was declared) from the HTTP header, then the page's meta or XML declaration."""
-    if sidecar and (ctype := sidecar.headers.get("content-type")):
-        if (m := _HEADER_CHARSET.search(ctype)) and (codec := _codec(m.group(1))):
-            return codec, "http-header"
+    ctype = sidecar.headers.get("content-type") if sidecar else None
+    if ctype and (m := _HEADER_CHARSET.search(ctype)) and (codec := _codec(m.group(1))):
+        return codec, "http-header"
     head = data[: settings.section("load").head_bytes]
     for pattern, where in ((_META_CHARSET, "meta-charset"), (_XML_ENCODING, "xml-declaration")):
         if (m := pattern.search(head)) and (codec := _codec(m.group(1))):
@@ -119,9 +121,13 @@ def _is_binary(data: bytes) -> str | None:
 
 def decode(data: bytes, sidecar: SidecarMeta | None = None) -> tuple[str, str, list[str]]:
     """Bytes -> (text, codec, warnings)."""
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
         if data.startswith(bom):
-            return data[len(bom):].decode(codec, errors="replace"), codec, []
+            return data[len(bom) :].decode(codec, errors="replace"), codec, []
     warnings: list[str] = []
     declared, where = declared_charset(data, sidecar)
     try:

@@ -167,7 +167,9 @@ class Location(_Model):
     city: str | None = None
     insee: str | None = None
     region: str | None = None
-    venue: str | None = Field(default=None, description="the venue the page names for the event (a maison de quartier, a théâtre…)")
+    venue: str | None = Field(
+        default=None, description="the venue the page names for the event (a maison de quartier, a théâtre…)"
+    )
 
 
 class OrganisationRef(_Model):

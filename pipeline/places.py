@@ -79,10 +79,11 @@ _SAINT = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 
 # A commune smaller than settings' places.small_commune, right after a capitalised word other than
 # these, is taken for a surname.
-_FUNCTION_WORDS = frozenset(
+_SURNAME_CONTEXT = (
     "a au aux en de du des d dans sur sous vers pour depuis chez entre et ou le la les l par pres apres avant avec"
-    " ville commune communes quartier quartiers".split()
+    " ville commune communes quartier quartiers"
 )
+_FUNCTION_WORDS = frozenset(_SURNAME_CONTEXT.split())
 
 _KIND_RANK = {"country": 1, "région": 2, "département": 3, "territory": 4, "commune": 5}
 
@@ -141,7 +142,7 @@ def _key_and_caps(name: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
         pairs = [(k, c) for k, c in zip(key, caps) if k]
         key, caps = tuple(k for k, _ in pairs), tuple(c for _, c in pairs)
     if len(key) > 1 and key[0] in _ARTICLES and caps[0]:
-        caps = (0,) + caps[1:]
+        caps = (0, *caps[1:])
     return key, caps
 
 

@@ -13,7 +13,7 @@ import io
 import json
 import re
 import tomllib
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 
@@ -28,18 +28,18 @@ def path(name: str) -> Traversable:
     return node
 
 
-@lru_cache(maxsize=None)
+@cache
 def text(name: str) -> str:
     return path(name).read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
+@cache
 def toml(name: str) -> dict:
     """A TOML data file, parsed (callers must not modify it)."""
     return tomllib.loads(text(name))
 
 
-@lru_cache(maxsize=None)
+@cache
 def json_data(name: str):
     return json.loads(text(name))
 

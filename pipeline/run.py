@@ -82,8 +82,12 @@ def record(analysis: PageAnalysis) -> Record:
         fetched_at=sidecar.fetched_at if sidecar else None,
     )
     result = Record(
-        id=record_id(url, page.path), source=source, document=document, events=analysis.events,
-        entities=analysis.entities, warnings=analysis.warnings,
+        id=record_id(url, page.path),
+        source=source,
+        document=document,
+        events=analysis.events,
+        entities=analysis.entities,
+        warnings=analysis.warnings,
     )
     return Record.model_validate(result.model_dump())
 
@@ -94,7 +98,7 @@ def process_batch(paths: list[Path], raw_dir: Path, max_bytes: int | None = None
     for path in paths:
         try:
             read.append(read_page(path, raw_dir, max_bytes))
-        except Exception as exc:  # noqa: BLE001 - the caller turns it into an error line
+        except Exception as exc:
             read.append(exc)
     nlp.process([a for a in read if isinstance(a, PageAnalysis) and a.extractable])
     outcomes: list[Record | Exception] = []
@@ -107,7 +111,7 @@ def process_batch(paths: list[Path], raw_dir: Path, max_bytes: int | None = None
                 for stage in STAGES:
                     stage(analysis)
             outcomes.append(record(analysis))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             outcomes.append(exc)
     return outcomes
 
@@ -151,7 +155,9 @@ def _error_entry(rel: str, exc: Exception, sha256: str | None) -> ErrorEntry:
     if isinstance(exc, PageError):
         return ErrorEntry(path=rel, error=type(exc).__name__, message=str(exc), sha256=sha256)
     LOGGER.debug("internal error on %s", rel, exc_info=exc)
-    return ErrorEntry(path=rel, error="InternalError", message=f"{type(exc).__name__}: {exc} (please report this page)", sha256=sha256)
+    return ErrorEntry(
+        path=rel, error="InternalError", message=f"{type(exc).__name__}: {exc} (please report this page)", sha256=sha256
+    )
 
 
 @dataclass
@@ -203,10 +209,15 @@ def _groups(pages: list[_Page]) -> dict[str, list[_Page]]:
 
 def _mark_winner(record_key: str, group: list[_Page]) -> None:
     winner, others = group[0], group[1:]
-    why = "fetched last" if winner.fetched_at > others[0].fetched_at else (
-        "longer text" if winner.text_chars > others[0].text_chars else "first path")
-    warning = (f"{DUPLICATE_WARNING} {', '.join(p.rel for p in others)} (record {record_key}): "
-               f"this record is from {winner.rel} ({why})")
+    why = (
+        "fetched last"
+        if winner.fetched_at > others[0].fetched_at
+        else ("longer text" if winner.text_chars > others[0].text_chars else "first path")
+    )
+    warning = (
+        f"{DUPLICATE_WARNING} {', '.join(p.rel for p in others)} (record {record_key}): "
+        f"this record is from {winner.rel} ({why})"
+    )
     winner.record = winner.record.model_copy(update={"warnings": [*winner.record.warnings, warning]})
 
 
@@ -297,12 +308,20 @@ def _write_outputs(out_dir: Path, fp: str, pages: list[_Page], summary: BatchSum
             continue
         if page.id is None:
             continue
-        entry = {"sha256": page.sha256, "status": "ok", "id": page.id, "fetched_at": page.fetched_at or None,
-                 "text_chars": page.text_chars}
+        entry = {
+            "sha256": page.sha256,
+            "status": "ok",
+            "id": page.id,
+            "fetched_at": page.fetched_at or None,
+            "text_chars": page.text_chars,
+        }
         if id(page) in losers:
             winner = losers[id(page)]
-            entry.update(status="duplicate", duplicate_of=winner.rel,
-                         warning=f"{DUPLICATE_WARNING} {winner.rel}: the record {page.id} of that page stands for this one")
+            entry.update(
+                status="duplicate",
+                duplicate_of=winner.rel,
+                warning=f"{DUPLICATE_WARNING} {winner.rel}: the record {page.id} of that page stands for this one",
+            )
             summary.duplicates += 1
         else:
             content = export.dumps(page.record.model_dump(mode="json"))

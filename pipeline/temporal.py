@@ -115,12 +115,20 @@ def _found(rule: str, m: re.Match) -> Found:
         marker = "past" if gd["rel"].lower() in v["markers"]["past"] else "future"
     month2 = int(gd["mn2"]) if gd.get("mn2") else (month_number(gd["m2"]) if gd.get("m2") else None)
     return Found(
-        start=m.start(), end=m.end(), text=m.group(), rule=rule,
-        d1=_day(gd.get("d1")), m1=month_number(gd["m1"]) if gd.get("m1") else None, y1=_year(gd.get("y1")),
+        start=m.start(),
+        end=m.end(),
+        text=m.group(),
+        rule=rule,
+        d1=_day(gd.get("d1")),
+        m1=month_number(gd["m1"]) if gd.get("m1") else None,
+        y1=_year(gd.get("y1")),
         wd1=weekday_number(gd["wd1"]) if gd.get("wd1") else None,
-        d2=_day(gd.get("d2")), m2=month2, y2=_year(gd.get("y2")),
+        d2=_day(gd.get("d2")),
+        m2=month2,
+        y2=_year(gd.get("y2")),
         wd2=weekday_number(gd["wd2"]) if gd.get("wd2") else None,
-        season=gd["season"].lower() if gd.get("season") else None, marker=marker,
+        season=gd["season"].lower() if gd.get("season") else None,
+        marker=marker,
     )
 
 
@@ -149,7 +157,13 @@ def _split_lists(found: list[Found]) -> list[Found]:
     """'les 5 et 12 mai': two separate days, not a week-long range."""
     out = []
     for f in found:
-        if f.rule == "range-list" and f.d1 and f.d2 and f.m1 is None and f.d2 - f.d1 > settings.section("dates").max_list_range_days:
+        if (
+            f.rule == "range-list"
+            and f.d1
+            and f.d2
+            and f.m1 is None
+            and f.d2 - f.d1 > settings.section("dates").max_list_range_days
+        ):
             out.append(replace(f, rule="day-list", d1=None, wd1=None))
             out.append(replace(f, rule="day-list", d2=f.d1, wd2=f.wd1, d1=None, wd1=None))
         else:
@@ -164,9 +178,16 @@ def _attach_times(text: str, found: list[Found]) -> list[Found]:
         start = m.start("h1")
         for i in range(len(out) - 1, -1, -1):
             f = out[i]
-            if f.end <= start and start - f.end <= attach_chars and "\n" not in text[f.end : start] and f.d2 and f.time is None:
+            if (
+                f.end <= start
+                and start - f.end <= attach_chars
+                and "\n" not in text[f.end : start]
+                and f.d2
+                and f.time is None
+            ):
                 out[i] = replace(
-                    f, time=f"{int(m['h1']):02d}:{m['mi1'] or '00'}",
+                    f,
+                    time=f"{int(m['h1']):02d}:{m['mi1'] or '00'}",
                     end_time=f"{int(m['h2']):02d}:{m['mi2'] or '00'}" if m["h2"] else None,
                 )
                 break
@@ -210,8 +231,16 @@ def _pick(days: list[date], marker: str | None, anchor: Anchor) -> date | None:
 
 def resolve(found: Found, anchor: Anchor | None) -> DateEntity | None:
     """Found -> DateEntity; None when the year cannot be known (no anchor for a partial date)."""
-    anchor_fields = {"anchor": anchor.day.isoformat(), "anchor_source": anchor.source} if anchor and not found.complete else {}
-    common = {"text": found.text, "span": (found.start, found.end), "rule": f"grammar:{found.rule}", "time": found.time, "end_time": found.end_time}
+    anchor_fields = (
+        {"anchor": anchor.day.isoformat(), "anchor_source": anchor.source} if anchor and not found.complete else {}
+    )
+    common = {
+        "text": found.text,
+        "span": (found.start, found.end),
+        "rule": f"grammar:{found.rule}",
+        "time": found.time,
+        "end_time": found.end_time,
+    }
     if found.rule in ("year", "year-range"):
         first = found.y1 or found.y2
         return DateEntity(start=str(first), end=str(found.y2), precision="year", **common)
@@ -222,7 +251,11 @@ def resolve(found: Found, anchor: Anchor | None) -> DateEntity | None:
     if found.m2 is None:  # "mardi dernier"
         if anchor is None or found.wd2 is None:
             return None
-        days = [anchor.day + timedelta(days=k) for k in range(-7, 8) if (anchor.day + timedelta(days=k)).weekday() == found.wd2 and k != 0]
+        days = [
+            anchor.day + timedelta(days=k)
+            for k in range(-7, 8)
+            if (anchor.day + timedelta(days=k)).weekday() == found.wd2 and k != 0
+        ]
         value = _pick(days, found.marker or "past", anchor)
         return DateEntity(start=value.isoformat(), end=value.isoformat(), precision="day", **common, **anchor_fields)
     if found.d2 is None:  # a month: "juillet 2018", "en juin dernier"

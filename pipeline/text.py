@@ -64,7 +64,7 @@ def _fold_char(ch: str, keep_case: bool = False) -> str:
 def _fold_pieces(text: str, keep_case: bool) -> Iterator[tuple[str, int]]:
     """(folded piece, offset in ``text``) for every character, before spacing is tidied."""
     for index, ch in enumerate(text):
-        piece = ch if ch.isascii() and (ch.islower() or keep_case and ch.isalnum()) else _fold_char(ch, keep_case)
+        piece = ch if ch.isascii() and (ch.islower() or (keep_case and ch.isalnum())) else _fold_char(ch, keep_case)
         if piece:
             yield piece, index
 

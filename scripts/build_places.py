@@ -56,12 +56,34 @@ MANUAL_NAMES = {
 # Phrases that contain a place name but name something else (organisations, media): their words are
 # skipped by find_in_text(), so "France Travail" is not the country and "Croix-Rouge" not Croix (59).
 MANUAL_PHRASES = [
-    "France Travail", "France Services", "France Stratégie", "France urbaine", "France Active",
-    "France Médiation", "France Bénévolat", "France Volontaires", "France Culture", "France Inter",
-    "France Info", "France Bleu", "France Télévisions", "France 2", "France 3", "France Compétences",
-    "France Terre d'Asile", "France Renov", "France Rénov", "France Num", "France Relance",
-    "France 2030", "France Ville Durable", "France Tiers-Lieux", "France Digitale", "France Paysage",
-    "Banque de France", "Croix-Rouge",
+    "France Travail",
+    "France Services",
+    "France Stratégie",
+    "France urbaine",
+    "France Active",
+    "France Médiation",
+    "France Bénévolat",
+    "France Volontaires",
+    "France Culture",
+    "France Inter",
+    "France Info",
+    "France Bleu",
+    "France Télévisions",
+    "France 2",
+    "France 3",
+    "France Compétences",
+    "France Terre d'Asile",
+    "France Renov",
+    "France Rénov",
+    "France Num",
+    "France Relance",
+    "France 2030",
+    "France Ville Durable",
+    "France Tiers-Lieux",
+    "France Digitale",
+    "France Paysage",
+    "Banque de France",
+    "Croix-Rouge",
 ]
 
 
@@ -88,9 +110,7 @@ def load_json(path: Path):
 def build(package: Path, words_path: Path, out: Path) -> dict[str, int]:
     meta = load_json(package / "package.json")
     version = meta["version"]
-    source = (
-        f"{meta['name']}@{version} (npm; INSEE Code officiel géographique via Etalab, licence MIT/Licence Ouverte)"
-    )
+    source = f"{meta['name']}@{version} (npm; INSEE Code officiel géographique via Etalab, licence MIT/Licence Ouverte)"
     data = package / "data"
     communes = load_json(data / "communes.json")
     departements = load_json(data / "departements.json")
@@ -122,10 +142,7 @@ def build(package: Path, words_path: Path, out: Path) -> dict[str, int]:
         )
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(["insee", "name", "departement", "region", "population"])
-        rows = sorted(
-            (c["code"], c["nom"], c["departement"], c["region"], _population(c))
-            for c in current
-        )
+        rows = sorted((c["code"], c["nom"], c["departement"], c["region"], _population(c)) for c in current)
         w.writerows(rows)
         counts["communes.csv"] = len(rows)
 

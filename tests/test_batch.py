@@ -17,7 +17,8 @@ runner = CliRunner()
 
 ENGLISH = (
     "<!DOCTYPE html><html lang='en'><head><title>Annual report</title></head><body><article><h1>Annual report of the network</h1>"
-    + "<p>The network of resource centres met in Paris for its annual meeting, and the teams were able to share their work with the partners of the programme. " * 4
+    + "<p>The network of resource centres met in Paris for its annual meeting, and the teams were able to share their work with the partners of the programme. "
+    * 4
     + "</p></article></body></html>"
 )
 
@@ -56,8 +57,11 @@ def test_bad_pages_are_error_lines_and_the_run_goes_on(mixed_raw, tmp_path):
     assert errors["huge.html"]["error"] == "PageTooLarge" and "--max-bytes" in errors["huge.html"]["message"]
     assert set(errors) == {"empty.html", "photo.jpg", "data.json", "huge.html"}
     manifest = json.loads((out / "manifest.json").read_text())
-    records = {path: Record.model_validate_json((out / "documents" / f"{entry['id']}.json").read_text())
-               for path, entry in manifest["inputs"].items() if entry["status"] == "ok"}
+    records = {
+        path: Record.model_validate_json((out / "documents" / f"{entry['id']}.json").read_text())
+        for path, entry in manifest["inputs"].items()
+        if entry["status"] == "ok"
+    }
     assert any("truncated" in w for w in records["truncated.html"].warnings)
     english = records["english.html"]
     assert english.document.language == "en" and any("not French" in w for w in english.warnings)
@@ -67,26 +71,36 @@ def test_bad_pages_are_error_lines_and_the_run_goes_on(mixed_raw, tmp_path):
 
 def test_rerun_is_byte_identical_and_skips_unchanged_pages(raw_dir, tmp_path):
     shutil.copy(FIXTURES / "article.html", raw_dir / "article.html")
-    (raw_dir / "second.html").write_text((FIXTURES / "article.html").read_text().replace("journee-regionale-acteurs", "autre-page"))
+    (raw_dir / "second.html").write_text(
+        (FIXTURES / "article.html").read_text().replace("journee-regionale-acteurs", "autre-page")
+    )
     out = tmp_path / "out"
     assert run(raw_dir, "-o", out).exit_code == 0
-    snapshot = {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+    snapshot = {
+        p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and not p.name.startswith(".")
+    }
     second = run(raw_dir, "-o", out)
     assert second.exit_code == 0 and "2 unchanged" in second.output
     forced = run(raw_dir, "-o", out, "--force")
     assert "2 processed" in forced.output
-    again = {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+    again = {
+        p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and not p.name.startswith(".")
+    }
     assert again == snapshot
 
 
 def test_changed_and_removed_pages_are_redone_and_dropped(raw_dir, tmp_path):
     shutil.copy(FIXTURES / "article.html", raw_dir / "article.html")
-    (raw_dir / "other.html").write_text((FIXTURES / "article.html").read_text().replace("journee-regionale-acteurs", "autre"))
+    (raw_dir / "other.html").write_text(
+        (FIXTURES / "article.html").read_text().replace("journee-regionale-acteurs", "autre")
+    )
     out = tmp_path / "out"
     run(raw_dir, "-o", out)
     assert len(list((out / "documents").glob("*.json"))) == 2
     (raw_dir / "other.html").unlink()
-    (raw_dir / "article.html").write_text((FIXTURES / "article.html").read_text().replace("une centaine", "une soixantaine"))
+    (raw_dir / "article.html").write_text(
+        (FIXTURES / "article.html").read_text().replace("une centaine", "une soixantaine")
+    )
     result = run(raw_dir, "-o", out)
     assert "1 processed" in result.output and "1 removed" in result.output
     [document] = list((out / "documents").glob("*.json"))

@@ -94,12 +94,24 @@ def test_text_dump_rules(tmp_path):
     assert document.images[0].src == "photo-groupe.jpg" and document.images[0].credit == "Jean DUPONT"
     assert {link.url for link in document.links} == {"https://exemple.fr/a", "https://exemple.fr/taxonomy/term/1"}
     assert "Le corps avec un lien dedans." in document.text
-    for label in ("Chapo", "photo-groupe.jpg", "DR Jean", "Type d'actualites", "Publié le", "URL de la source", "Liens", "Dates:"):
+    for label in (
+        "Chapo",
+        "photo-groupe.jpg",
+        "DR Jean",
+        "Type d'actualites",
+        "Publié le",
+        "URL de la source",
+        "Liens",
+        "Dates:",
+    ):
         assert label not in document.text
 
 
 def test_title_from_slug():
-    assert title_from_slug("https://irev.fr/actualites-0/regroupement-national-des-crpv") == "Regroupement national des crpv"
+    assert (
+        title_from_slug("https://irev.fr/actualites-0/regroupement-national-des-crpv")
+        == "Regroupement national des crpv"
+    )
     assert title_from_slug("https://irev.fr/node/1234") is None
 
 
@@ -124,11 +136,17 @@ def test_text_browser_dump(tmp_path):
     assert "https://exemple.fr/node/1" in [link.url for link in document.links]
 
 
-@pytest.mark.parametrize("markup, expected", [
-    ('<span class="published" itemprop="datePublished">14 octobre 2020</span>', "2020-10-14"),
-    ('<span property="dc:date dc:created" content="2021-09-24T11:20:00+02:00">Publié le ven 24/09/2021</span>', "2021-09-24"),
-    ('<p>Publié le ven 24/09/2021</p>', "2021-09-24"),
-])
+@pytest.mark.parametrize(
+    "markup, expected",
+    [
+        ('<span class="published" itemprop="datePublished">14 octobre 2020</span>', "2020-10-14"),
+        (
+            '<span property="dc:date dc:created" content="2021-09-24T11:20:00+02:00">Publié le ven 24/09/2021</span>',
+            "2021-09-24",
+        ),
+        ("<p>Publié le ven 24/09/2021</p>", "2021-09-24"),
+    ],
+)
 def test_publication_markup(tmp_path, markup, expected):
     html = (FIXTURES / "article.html").read_text().replace('<p class="node__date">Publié le 14/10/2025</p>', markup)
     html = html.replace('<meta property="article:published_time" content="2012-01-01T08:00:00+00:00">', "")
@@ -150,7 +168,9 @@ def test_agenda_items_one_per_row_are_read_as_a_listing(tmp_path):
         f"<h3>Journée régionale numéro {day}</h3><p>À Lyon, une journée d'échanges entre professionnels.</p></article></div>"
         for day in (3, 10, 17)
     )
-    html = f"<!DOCTYPE html><html lang='fr'><body><main><h1>Agenda</h1><div class='list'>{rows}</div></main></body></html>"
+    html = (
+        f"<!DOCTYPE html><html lang='fr'><body><main><h1>Agenda</h1><div class='list'>{rows}</div></main></body></html>"
+    )
     (tmp_path / "p.html").write_text(html)
     text = clean(load_page(tmp_path / "p.html", tmp_path))[0].text
     assert all(f"Journée régionale numéro {day}" in text for day in (3, 10, 17))

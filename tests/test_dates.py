@@ -40,7 +40,9 @@ def test_days_and_ranges(phrase, published, start, end):
 
 
 def test_months_seasons_years():
-    dates, _, _ = extract_dates("en juillet 2018, l'été 2019, le bilan 2020, le programme 2026 et la période 2015-2020.")
+    dates, _, _ = extract_dates(
+        "en juillet 2018, l'été 2019, le bilan 2020, le programme 2026 et la période 2015-2020."
+    )
     got = [(d.text, d.start, d.end, d.precision) for d in dates]
     assert got == [
         ("juillet 2018", "2018-07", "2018-07", "month"),
@@ -51,15 +53,22 @@ def test_months_seasons_years():
     ]
 
 
-@pytest.mark.parametrize("phrase, time, end_time", [("Mardi 2 novembre 2021 - 09:30", "09:30", None),
-                                                    ("le 4 avril 2024 de 9h à 17h", "09:00", "17:00"),
-                                                    ("le 4 avril 2024, 14h30", "14:30", None)])
+@pytest.mark.parametrize(
+    "phrase, time, end_time",
+    [
+        ("Mardi 2 novembre 2021 - 09:30", "09:30", None),
+        ("le 4 avril 2024 de 9h à 17h", "09:00", "17:00"),
+        ("le 4 avril 2024, 14h30", "14:30", None),
+    ],
+)
 def test_times_attach_to_their_date(phrase, time, end_time):
     date = one(phrase)
     assert (date.time, date.end_time) == (time, end_time)
 
 
-@pytest.mark.parametrize("text", ["Mars a dit oui.", "Il a sept ans.", "Un jeu de société.", "2 000 habitants", "le décret n°2019-1130"])
+@pytest.mark.parametrize(
+    "text", ["Mars a dit oui.", "Il a sept ans.", "Un jeu de société.", "2 000 habitants", "le décret n°2019-1130"]
+)
 def test_words_that_are_not_dates(text):
     dates, _, _ = extract_dates(text, "2025-01-01")
     assert [d for d in dates if d.precision != "year"] == []
@@ -108,7 +117,9 @@ def test_no_anchor_no_guess():
 
 
 def test_deadline_horizon_is_not_an_anchor():
-    _, _, anchor = extract_dates("les 25 et 26 juin derniers ; contrats prolongés jusqu'au 31 décembre 2022 ; circulaire du 12 juin 2019")
+    _, _, anchor = extract_dates(
+        "les 25 et 26 juin derniers ; contrats prolongés jusqu'au 31 décembre 2022 ; circulaire du 12 juin 2019"
+    )
     assert anchor.day.isoformat() == "2019-06-12"
 
 
@@ -123,8 +134,16 @@ def test_expressions_do_not_overlap():
     assert len(found) == 1 and found[0].rule == "range-du-au"
 
 
-@pytest.mark.parametrize("value, expected", [("2021-11-02T14:41:00+01:00", "2021-11-02"), ("02/11/2021", "2021-11-02"),
-                                             ("2 novembre 2021", "2021-11-02"), ("Mardi 2 novembre 2021 - 09:30", "2021-11-02"),
-                                             ("31/02/2021", None), ("bientôt", None)])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("2021-11-02T14:41:00+01:00", "2021-11-02"),
+        ("02/11/2021", "2021-11-02"),
+        ("2 novembre 2021", "2021-11-02"),
+        ("Mardi 2 novembre 2021 - 09:30", "2021-11-02"),
+        ("31/02/2021", None),
+        ("bientôt", None),
+    ],
+)
 def test_metadata_dates(value, expected):
     assert parse_metadata_date(value) == expected

@@ -37,7 +37,9 @@ def test_gazetteer_linking(text, org_id):
 
 
 def test_place_qualified_bodies_keep_their_place():
-    orgs, _, _ = extract("La DREETS Grand Est, la Préfecture de l'Hérault, la Ville de Nantes et Brest Métropole étaient là.")
+    orgs, _, _ = extract(
+        "La DREETS Grand Est, la Préfecture de l'Hérault, la Ville de Nantes et Brest Métropole étaient là."
+    )
     names = {o.name for o in orgs}
     assert {"DREETS Grand Est", "Préfecture de l'Hérault", "Ville de Nantes", "Brest Métropole"} <= names
     assert next(o for o in orgs if o.name == "DREETS Grand Est").id == "dreets"
@@ -51,7 +53,9 @@ def test_unknown_organisations_are_kept_without_id():
 
 
 def test_organisations_defined_by_their_acronym():
-    orgs, _, _ = extract("Parmi les intervenants, l'Institut supérieur social de Mulhouse (ISSM) et la BPS (Base Pédagogique de Soutien).")
+    orgs, _, _ = extract(
+        "Parmi les intervenants, l'Institut supérieur social de Mulhouse (ISSM) et la BPS (Base Pédagogique de Soutien)."
+    )
     by_acronym = {o.acronym: o for o in orgs}
     assert by_acronym["ISSM"].name == "Institut supérieur social de Mulhouse" and by_acronym["ISSM"].id is None
     assert by_acronym["BPS"].name == "Base Pédagogique de Soutien"
@@ -68,19 +72,44 @@ def test_the_region_as_territory_is_not_an_organisation():
 @pytest.mark.parametrize(
     "text, name, role, organisation",
     [
-        ("François-Antoine Mariani, directeur général délégué de la politique de la ville, a ouvert la séance.",
-         "François-Antoine Mariani", "directeur général délégué de la politique de la ville", "ANCT"),
-        ("Dans ce paysage, la présidente de RésoVilles, Isabelle Melscoet, élue de Brest Métropole, a rappelé le cadre.",
-         "Isabelle Melscoet", "présidente de RésoVilles, élue de Brest Métropole", "RésOvilles"),
-        ("Il a échangé avec François - Antoine Mariani, Directeur Ville et cohésion urbaine au CGET, sur les effets.",
-         "François-Antoine Mariani", "Directeur Ville et cohésion urbaine au CGET", "CGET"),
-        ("Hélène Geoffroy, Maire de Vaulx-en-Velin, Co-vice-présidente du CNV et Représentante de l'AMF, ainsi que d'autres élus sont intervenus.",
-         "Hélène Geoffroy", "Maire de Vaulx-en-Velin, Co-vice-présidente du CNV et Représentante de l'AMF", "CNV"),
+        (
+            "François-Antoine Mariani, directeur général délégué de la politique de la ville, a ouvert la séance.",
+            "François-Antoine Mariani",
+            "directeur général délégué de la politique de la ville",
+            "ANCT",
+        ),
+        (
+            "Dans ce paysage, la présidente de RésoVilles, Isabelle Melscoet, élue de Brest Métropole, a rappelé le cadre.",
+            "Isabelle Melscoet",
+            "présidente de RésoVilles, élue de Brest Métropole",
+            "RésOvilles",
+        ),
+        (
+            "Il a échangé avec François - Antoine Mariani, Directeur Ville et cohésion urbaine au CGET, sur les effets.",
+            "François-Antoine Mariani",
+            "Directeur Ville et cohésion urbaine au CGET",
+            "CGET",
+        ),
+        (
+            "Hélène Geoffroy, Maire de Vaulx-en-Velin, Co-vice-présidente du CNV et Représentante de l'AMF, ainsi que d'autres élus sont intervenus.",
+            "Hélène Geoffroy",
+            "Maire de Vaulx-en-Velin, Co-vice-présidente du CNV et Représentante de l'AMF",
+            "CNV",
+        ),
         ("Andy GOLDING est venu témoigner.", "Andy GOLDING", None, None),
-        ("Un atelier avec Anne BEAUCHESNE, du CGET, et Philippe CARBASSE, de la ville de Perpignan.", "Anne BEAUCHESNE", "CGET", "CGET"),
+        (
+            "Un atelier avec Anne BEAUCHESNE, du CGET, et Philippe CARBASSE, de la ville de Perpignan.",
+            "Anne BEAUCHESNE",
+            "CGET",
+            "CGET",
+        ),
         ("En ouverture, le rappeur Kery JAMES a pris la parole.", "Kery JAMES", "rappeur", None),
-        ("Sous le regard de Renaud Epstein et Thomas Kirszbaum, experts de la politique de la ville, tandis que.",
-         "Renaud Epstein", "experts de la politique de la ville", None),
+        (
+            "Sous le regard de Renaud Epstein et Thomas Kirszbaum, experts de la politique de la ville, tandis que.",
+            "Renaud Epstein",
+            "experts de la politique de la ville",
+            None,
+        ),
     ],
 )
 def test_people_and_roles(text, name, role, organisation):
@@ -89,14 +118,17 @@ def test_people_and_roles(text, name, role, organisation):
     assert (person.role, person.organisation) == (role, organisation)
 
 
-@pytest.mark.parametrize("text, not_a_person", [
-    ("Encore merci à Accolades pour l'animation de ces deux journées.", "Accolades"),
-    ("Le Premier Ministre a signé le pacte.", "Premier Ministre"),
-    ("Les CRPV se réunissent chaque année.", "Les CRPV"),
-    ("Un représentant de Bpifrance est venu.", "Bpifrance"),
-    ("Elle associait l'Université Toulouse Jean Jaurès (alors Toulouse II) au projet.", "Jean Jaurès"),
-    ("Elle associait l'Université Toulouse Jean Jaurès (alors Toulouse II) au projet.", "Toulouse II"),
-])
+@pytest.mark.parametrize(
+    "text, not_a_person",
+    [
+        ("Encore merci à Accolades pour l'animation de ces deux journées.", "Accolades"),
+        ("Le Premier Ministre a signé le pacte.", "Premier Ministre"),
+        ("Les CRPV se réunissent chaque année.", "Les CRPV"),
+        ("Un représentant de Bpifrance est venu.", "Bpifrance"),
+        ("Elle associait l'Université Toulouse Jean Jaurès (alors Toulouse II) au projet.", "Jean Jaurès"),
+        ("Elle associait l'Université Toulouse Jean Jaurès (alors Toulouse II) au projet.", "Toulouse II"),
+    ],
+)
 def test_never_a_person(text, not_a_person):
     _, people, _ = extract(text)
     assert not_a_person not in [p.name for p in people]
@@ -118,15 +150,23 @@ def test_a_place_in_a_person_name_or_an_organisation_name():
 
 
 def test_plural_bodies_over_a_list_of_places():
-    orgs, _, places = extract("Organisée par les préfectures de région Rhône-Alpes, Auvergne et Bourgogne, avec les Départements du Nord et du Pas-de-Calais.")
+    orgs, _, places = extract(
+        "Organisée par les préfectures de région Rhône-Alpes, Auvergne et Bourgogne, avec les Départements du Nord et du Pas-de-Calais."
+    )
     names = {o.name for o in orgs}
-    assert {"Préfecture de région Rhône-Alpes", "Préfecture de région Auvergne", "Préfecture de région Bourgogne"} <= names
+    assert {
+        "Préfecture de région Rhône-Alpes",
+        "Préfecture de région Auvergne",
+        "Préfecture de région Bourgogne",
+    } <= names
     assert {"Département du Nord", "Département du Pas-de-Calais"} <= names
     assert {"Nord", "Pas-de-Calais"} <= {p.name for p in places}
 
 
 def test_unknown_acronyms_after_an_article_are_organisations_but_not_the_field_s_concepts():
-    orgs, _, _ = extract("L'ORIV et l'AREAL vous invitent ; le directeur-adjoint du CERAPS parlera des QPV et du NPNRU.")
+    orgs, _, _ = extract(
+        "L'ORIV et l'AREAL vous invitent ; le directeur-adjoint du CERAPS parlera des QPV et du NPNRU."
+    )
     by_name = {o.name: o for o in orgs}
     assert by_name["AREAL"].id is None and "CERAPS" in by_name
     assert "QPV" not in by_name and "NPNRU" not in by_name

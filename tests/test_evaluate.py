@@ -5,25 +5,52 @@ from __future__ import annotations
 from pipeline.evaluate import Aliases, Tally, score_page
 
 GOLD = {
-    "case": "x", "title": "Les CRPV à Nantes", "published": None,
-    "events": [{"start": "2019-06-25", "end": "2019-06-26", "city": "Nantes", "organisers": ["Résovilles", "CGET"], "participants_count": 80}],
+    "case": "x",
+    "title": "Les CRPV à Nantes",
+    "published": None,
+    "events": [
+        {
+            "start": "2019-06-25",
+            "end": "2019-06-26",
+            "city": "Nantes",
+            "organisers": ["Résovilles", "CGET"],
+            "participants_count": 80,
+        }
+    ],
     "people": [{"name": "François-Antoine Mariani", "role": "directeur de la ville et de la cohésion urbaine au CGET"}],
-    "organisations": ["Résovilles", "CGET"], "places": ["Nantes", "Pays de la Loire"],
-    "must_contain": ["80 professionnel.e.s"], "must_not_contain": ["cookies"],
+    "organisations": ["Résovilles", "CGET"],
+    "places": ["Nantes", "Pays de la Loire"],
+    "must_contain": ["80 professionnel.e.s"],
+    "must_not_contain": ["cookies"],
 }
-ALIASES = Aliases({"Résovilles": ["RésoVilles", "Résovilles"], "CGET": ["Commissariat général à l'égalité des territoires"]})
+ALIASES = Aliases(
+    {"Résovilles": ["RésoVilles", "Résovilles"], "CGET": ["Commissariat général à l'égalité des territoires"]}
+)
 
 
 def record(**changes):
     base = {
         "document": {"title": "Les CRPV à Nantes", "published": None, "text": "Les 80 professionnel.e.s présent.e.s."},
-        "events": [{"start_date": "2019-06-25", "end_date": "2019-06-26", "location": {"city": "Nantes"},
-                    "organisers": [{"id": "crpv-resovilles", "name": "RésoVilles"}, {"id": "cget", "name": "CGET"}],
-                    "participants": {"count": 80}}],
+        "events": [
+            {
+                "start_date": "2019-06-25",
+                "end_date": "2019-06-26",
+                "location": {"city": "Nantes"},
+                "organisers": [{"id": "crpv-resovilles", "name": "RésoVilles"}, {"id": "cget", "name": "CGET"}],
+                "participants": {"count": 80},
+            }
+        ],
         "entities": {
-            "people": [{"name": "François - Antoine Mariani", "role": "commissaire et directeur de la ville et de la cohésion urbaine au CGET"}],
-            "organisations": [{"id": "crpv-resovilles", "name": "RésOvilles", "mentions": [{"text": "Résovilles"}]},
-                              {"id": "cget", "name": "Commissariat général à l'égalité des territoires"}],
+            "people": [
+                {
+                    "name": "François - Antoine Mariani",
+                    "role": "commissaire et directeur de la ville et de la cohésion urbaine au CGET",
+                }
+            ],
+            "organisations": [
+                {"id": "crpv-resovilles", "name": "RésOvilles", "mentions": [{"text": "Résovilles"}]},
+                {"id": "cget", "name": "Commissariat général à l'égalité des territoires"},
+            ],
             "places": [{"name": "Nantes"}, {"name": "Pays de la Loire", "mentions": [{"text": "Pays de Loire"}]}],
         },
     }
@@ -36,8 +63,16 @@ def test_a_perfect_record_scores_one_everywhere():
     details = score_page(GOLD, record(), ALIASES, tally)
     scores = tally.report()
     assert details == {"case": "x"}
-    for key in ("title", "published", "text_kept", "boilerplate_kept_out", "event_city", "event_participants",
-                "events_dates_and_city_right", "people_role_right"):
+    for key in (
+        "title",
+        "published",
+        "text_kept",
+        "boilerplate_kept_out",
+        "event_city",
+        "event_participants",
+        "events_dates_and_city_right",
+        "people_role_right",
+    ):
         assert scores[key] == 1.0, key
     for key in ("events", "event_organisers", "people", "organisations", "places"):
         assert scores[key]["f1"] == 1.0, key

@@ -89,7 +89,9 @@ def test_seed_events_have_evidence(name):
 
 
 def test_bodies_that_asked_for_an_event_are_not_its_organisers(tmp_path):
-    html = REPORT.replace("à l'invitation de l'IREV et en partenariat avec l'ANCT", "organisée par l'IREV à la demande de l'ANCT")
+    html = REPORT.replace(
+        "à l'invitation de l'IREV et en partenariat avec l'ANCT", "organisée par l'IREV à la demande de l'ANCT"
+    )
     [event] = page(tmp_path, html).events
     assert [o.id for o in event.organisers] == ["crpv-irev"]
 

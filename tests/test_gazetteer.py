@@ -5,8 +5,8 @@ Offline and fast: only the packaged JSON and a blank French spaCy pipeline are u
 
 from __future__ import annotations
 
-import json
 import importlib.resources
+import json
 from collections import Counter
 
 import pytest
@@ -24,9 +24,31 @@ from pipeline.gazetteer import (
 
 # Single words of ordinary French that must never be an alias matched regardless of case.
 GENERIC_WORDS = {
-    "ville", "villes", "centre", "centres", "reseau", "reseaux", "region", "regions", "departement",
-    "commune", "communes", "quartier", "quartiers", "etat", "prefet", "mairie", "association",
-    "ressources", "territoires", "territoire", "agence", "ministere", "banque", "france", "europe",
+    "ville",
+    "villes",
+    "centre",
+    "centres",
+    "reseau",
+    "reseaux",
+    "region",
+    "regions",
+    "departement",
+    "commune",
+    "communes",
+    "quartier",
+    "quartiers",
+    "etat",
+    "prefet",
+    "mairie",
+    "association",
+    "ressources",
+    "territoires",
+    "territoire",
+    "agence",
+    "ministere",
+    "banque",
+    "france",
+    "europe",
 }
 
 
@@ -127,10 +149,23 @@ def test_no_generic_alias(gaz):
 def test_crpv_network_is_covered(gaz):
     crpv_ids = {o.id for o in gaz.of_kind("crpv")}
     expected = {
-        "crpv-irev", "crpv-resovilles", "crpv-cr-dsu", "crpv-profession-banlieue", "crpv-pqna", "crpv-oriv",
-        "crpv-villes-au-carre", "crpv-vt-occitanie", "crpv-trajectoire-ressources", "crpv-normanvilles",
-        "crpv-ressources-territoires", "crpv-cite-ressources", "crpv-essonne", "crpv-pole-ressources",
-        "crpv-guyane", "crpv-ville-caraibe", "crpv-mayotte",
+        "crpv-irev",
+        "crpv-resovilles",
+        "crpv-cr-dsu",
+        "crpv-profession-banlieue",
+        "crpv-pqna",
+        "crpv-oriv",
+        "crpv-villes-au-carre",
+        "crpv-vt-occitanie",
+        "crpv-trajectoire-ressources",
+        "crpv-normanvilles",
+        "crpv-ressources-territoires",
+        "crpv-cite-ressources",
+        "crpv-essonne",
+        "crpv-pole-ressources",
+        "crpv-guyane",
+        "crpv-ville-caraibe",
+        "crpv-mayotte",
     }
     assert expected <= crpv_ids
     current = [o for o in gaz.of_kind("crpv") if o.successor is None]
@@ -210,8 +245,24 @@ def test_lookup_variants(gaz, query, org_id):
 
 @pytest.mark.parametrize(
     "query",
-    ["", "   ", "amf", "Amf", "anct", "ville", "Ville", "centre", "réseau", "région", "la région",
-     "Agence nationale de la lune", "Mairie de Nulle-Part", "villes de France", "compas", "ressources urbaines"],
+    [
+        "",
+        "   ",
+        "amf",
+        "Amf",
+        "anct",
+        "ville",
+        "Ville",
+        "centre",
+        "réseau",
+        "région",
+        "la région",
+        "Agence nationale de la lune",
+        "Mairie de Nulle-Part",
+        "villes de France",
+        "compas",
+        "ressources urbaines",
+    ],
 )
 def test_lookup_unknown_or_wrong_case(gaz, query):
     assert gaz.lookup(query) is None

@@ -52,8 +52,12 @@ def test_undeclared_legacy_encoding_is_detected():
 
 
 def test_http_header_charset_from_sidecar(raw_dir):
-    path = write(raw_dir, "a.html", HTML.format(charset="utf-8", body=FRENCH).encode("cp1252").replace(b"utf-8", b"xxxxx"))
-    (raw_dir / "a.meta.json").write_text(json.dumps({"url": "https://x.fr/a", "headers": {"Content-Type": "text/html; charset=windows-1252"}}))
+    path = write(
+        raw_dir, "a.html", HTML.format(charset="utf-8", body=FRENCH).encode("cp1252").replace(b"utf-8", b"xxxxx")
+    )
+    (raw_dir / "a.meta.json").write_text(
+        json.dumps({"url": "https://x.fr/a", "headers": {"Content-Type": "text/html; charset=windows-1252"}})
+    )
     page = load_page(path, raw_dir)
     assert FRENCH in page.text
     assert page.sidecar.url == "https://x.fr/a"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from pydantic import ValidationError
 
 from pipeline.places import PlaceEntry, PlaceIndex, find_in_text, load_places, name_key
 
@@ -20,6 +21,7 @@ def found(text: str) -> list[tuple[str, str, str]]:
 
 
 # -- communes -------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "name, insee, departement, region",
@@ -85,6 +87,7 @@ def test_name_without_article(places: PlaceIndex) -> None:
 
 
 # -- régions, départements, territories, country ----------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "name, official, code",
@@ -179,7 +182,7 @@ def test_country_and_unknown(places: PlaceIndex) -> None:
 
 def test_place_is_frozen(places: PlaceIndex) -> None:
     place = places.best("Nantes")
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         place.name = "Rezé"  # type: ignore[misc]
     assert hash(place) == hash(places.best("nantes"))
 
@@ -210,7 +213,7 @@ def test_find_places_in_paragraph() -> None:
         ("Havre", "Le Havre", "commune"),
         ("Île-de-France", "Île-de-France", "région"),
     ]
-    saint_denis = [p for _, _, p in find_in_text(PARAGRAPH) if p.name == "Saint-Denis"][0]
+    saint_denis = next(p for _, _, p in find_in_text(PARAGRAPH) if p.name == "Saint-Denis")
     assert saint_denis.departement == "93"
 
 

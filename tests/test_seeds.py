@@ -70,7 +70,9 @@ def test_record_is_valid_and_stable(case):
 
 
 def _org_names(org) -> set[str]:
-    names = {org.name, getattr(org, "acronym", None) or "", org.id or ""} | {m.text for m in getattr(org, "mentions", [])}
+    names = {org.name, getattr(org, "acronym", None) or "", org.id or ""} | {
+        m.text for m in getattr(org, "mentions", [])
+    }
     return {fold(n) for n in names if n}
 
 

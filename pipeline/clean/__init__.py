@@ -66,7 +66,9 @@ def clean_html(page: LoadedPage) -> tuple[Document, list[str]]:
     categories = [normalise_line(c) for c in (extracted.categories or []) if c.strip()]
     metadata.read_visible_dates(soup, container, fields)  # destructive: removes the boilerplate blocks from soup
 
-    captions = {fold(i.caption) for i in images if i.caption} | {fold(f"{i.caption} – © {i.credit}") for i in images if i.caption}
+    captions = {fold(i.caption) for i in images if i.caption} | {
+        fold(f"{i.caption} – © {i.credit}") for i in images if i.caption
+    }
     lines = [ln for ln in normalise(raw_text).split("\n") if is_kept_line(ln) and fold(ln) not in captions]
     if lines and fields.values.get("title") and fold(lines[0]) == fold(fields.values["title"]):
         lines = lines[1:]  # the title repeated as the first line of the body

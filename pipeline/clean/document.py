@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+
 from .. import resources, settings, urls
 from ..language import detect_language
 from ..models import Document, Evidence, Image, Link
@@ -103,7 +104,8 @@ class Fields:
 
 
 def title_from_slug(url: str) -> str | None:
-    """The last path segment of a URL as a sentence: 'regroupement-national-des-crpv' -> 'Regroupement national des crpv'."""
+    """The last path segment of a URL as a sentence: 'regroupement-national-des-crpv' ->
+    'Regroupement national des crpv'."""
     parts = urls.split(url)
     if parts is None:
         return None
@@ -124,15 +126,19 @@ def is_kept_line(line: str) -> bool:
         return False
     if fold(stripped.rstrip(" :")) in r.field_labels:
         return False
-    if r.image_file.fullmatch(stripped) or r.attachment.fullmatch(stripped) or r.credit.match(stripped) or r.drop_line.match(stripped):
+    if (
+        r.image_file.fullmatch(stripped)
+        or r.attachment.fullmatch(stripped)
+        or r.credit.match(stripped)
+        or r.drop_line.match(stripped)
+    ):
         return False
-    if len(stripped) <= settings.section("clean").max_caption_chars and r.inline_credit.search(stripped):
-        return False
-    return True
+    return not (len(stripped) <= settings.section("clean").max_caption_chars and r.inline_credit.search(stripped))
 
 
 def credit_of(text: str) -> tuple[str, str | None]:
-    """Split a caption into (caption, credit): 'Barcamp des CRPV – © Résovilles' -> ('Barcamp des CRPV', 'Résovilles')."""
+    """Split a caption into (caption, credit): 'Barcamp des CRPV – © Résovilles' ->
+    ('Barcamp des CRPV', 'Résovilles')."""
     m = rules().caption_credit.search(text)
     if not m:
         return text, None
@@ -191,7 +197,11 @@ def assemble(
     if published is None:
         fields.warnings.append("no publication date stated by the article: published is null")
     modified = v.get("modified") or v.get("meta_modified")
-    evidence = {k: e for k, e in fields.evidence.items() if k in ("title", "url", "site", "author", "modified", "publisher", "text")}
+    evidence = {
+        k: e
+        for k, e in fields.evidence.items()
+        if k in ("title", "url", "site", "author", "modified", "publisher", "text")
+    }
     if published_rule is not None and published:
         evidence["published"] = published_rule
     if modified and "modified" not in evidence and "meta_modified" in fields.evidence:

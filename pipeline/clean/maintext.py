@@ -37,8 +37,10 @@ def _listing(soup: BeautifulSoup, text: str) -> Tag | None:
     candidates = select_each(soup, rules().listing_item_selectors)
     for selector in rules().listing_item_selectors:
         items = [
-            item for item in candidates[selector.text]
-            if item.parent is not None and not any(id(a) in boilerplate for a in item.parents)
+            item
+            for item in candidates[selector.text]
+            if item.parent is not None
+            and not any(id(a) in boilerplate for a in item.parents)
             and find_expressions(item.get_text(" ", strip=True))
         ]
         for depth in (1, 2):  # items side by side, or each in a row of its own ("…__event-row")
@@ -75,7 +77,12 @@ def _main_container(soup: BeautifulSoup, text: str) -> tuple[Tag | None, bool]:
         outer = [t for t in tags if not any(o is not t and t in o.descendants for o in tags)]
         for tag in outer:
             block_text = _squash(tag.get_text(" ", strip=True))
-            if fallback is None and selector.text != "article" and len(outer) == 1 and len(block_text) >= cfg.min_container_chars:
+            if (
+                fallback is None
+                and selector.text != "article"
+                and len(outer) == 1
+                and len(block_text) >= cfg.min_container_chars
+            ):
                 fallback = tag
             if paragraphs and sum(p in block_text for p in paragraphs) >= cfg.min_coverage * len(paragraphs):
                 return tag, True
@@ -95,8 +102,33 @@ def _without_boilerplate_lines(soup: BeautifulSoup, text: str) -> str:
     return "\n".join(line for line in normalise(text).split("\n") if _squash(line) not in noise)
 
 
-_BLOCKS = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "blockquote", "pre", "td", "th", "tr",
-           "div", "section", "article", "header", "ul", "ol", "dl", "table", "figure", "address"]
+_BLOCKS = [
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "td",
+    "th",
+    "tr",
+    "div",
+    "section",
+    "article",
+    "header",
+    "ul",
+    "ol",
+    "dl",
+    "table",
+    "figure",
+    "address",
+]
 
 
 def _block_text(container: Tag) -> str:
@@ -117,8 +149,15 @@ def main_text(soup: BeautifulSoup, trafilatura_text: str) -> tuple[Tag, str, str
     """(the block the article is in, its raw text, the rule that chose it, the block's description)."""
     container, covers = _main_container(soup, normalise(trafilatura_text))
     block_text = _block_text(container) if container is not None else ""
-    if block_text and (not covers or len(block_text) >= settings.section("clean").min_container_share * len(trafilatura_text)):
-        return container, block_text, "html:content-block", container.name + "".join(f".{c}" for c in container.get("class", []))
+    if block_text and (
+        not covers or len(block_text) >= settings.section("clean").min_container_share * len(trafilatura_text)
+    ):
+        return (
+            container,
+            block_text,
+            "html:content-block",
+            container.name + "".join(f".{c}" for c in container.get("class", [])),
+        )
     return soup.body or soup, _without_boilerplate_lines(soup, trafilatura_text), "trafilatura:main-text", None
 
 

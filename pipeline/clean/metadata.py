@@ -26,8 +26,13 @@ from .selectors import select
 @lru_cache(maxsize=1)
 def vocabulary() -> dict:
     meta = dict(resources.toml("metadata.toml"))
-    for key, flags in (("published_markup", re.I), ("modified_markup", re.I), ("event_markup", re.I),
-                       ("date_itemprops", 0), ("date_span_classes", 0)):
+    for key, flags in (
+        ("published_markup", re.I),
+        ("modified_markup", re.I),
+        ("event_markup", re.I),
+        ("date_itemprops", 0),
+        ("date_span_classes", 0),
+    ):
         meta[f"_{key}"] = re.compile(meta[key], flags)
     meta["_site_h1_class"] = re.compile(meta["site_h1_class"])
     meta["_site_h1_header_id"] = re.compile(meta["site_h1_header_id"])
@@ -113,7 +118,7 @@ def _strip_site_suffix(title: str, site_names: list[str]) -> str:
     for sep in vocabulary()["title_separators"]:
         if sep in title:
             head, _, tail = title.rpartition(sep)
-            if fold(tail) in folded_names or len(tail) <= 30 and not folded_names:
+            if fold(tail) in folded_names or (len(tail) <= 30 and not folded_names):
                 return head.strip()
     return title
 
@@ -124,7 +129,11 @@ def read_title(soup: BeautifulSoup, meta: MetaTags, fields: Fields, extracted_ti
     site_names = [fields.values.get("site_name", ""), fields.values.get("site", "")]
     for h1 in soup.find_all("h1"):
         classes = " ".join(h1.get("class", []))
-        if v["_site_h1_class"].search(classes) or h1.find_parent(["header"], id=v["_site_h1_header_id"]) or h1.find("img"):
+        if (
+            v["_site_h1_class"].search(classes)
+            or h1.find_parent(["header"], id=v["_site_h1_header_id"])
+            or h1.find("img")
+        ):
             continue
         text = normalise_line(h1.get_text(" ", strip=True))
         if len(text) >= 3:
@@ -142,7 +151,8 @@ def read_title(soup: BeautifulSoup, meta: MetaTags, fields: Fields, extracted_ti
 def _date_markup(soup: BeautifulSoup) -> list[Tag]:
     v = vocabulary()
     return soup.find_all(["time", "abbr"]) + [
-        tag for tag in soup.find_all(["span", "div", "p", "meta"])
+        tag
+        for tag in soup.find_all(["span", "div", "p", "meta"])
         if v["_date_itemprops"].search((tag.get("itemprop") or "") + " " + (tag.get("property") or ""))
         or (tag.name == "span" and v["_date_span_classes"].search(" ".join(tag.get("class", []))))
     ]
@@ -162,7 +172,9 @@ def read_visible_dates(soup: BeautifulSoup, container: Tag, fields: Fields) -> N
             v["_event_markup"].search(" ".join(p.get("class", []))) for p in tag.parents if p.name != "[document]"
         ):
             continue
-        value = parse_metadata_date(tag.get("datetime") or tag.get("content") or tag.get("title") or tag.get_text(" ", strip=True))
+        value = parse_metadata_date(
+            tag.get("datetime") or tag.get("content") or tag.get("title") or tag.get_text(" ", strip=True)
+        )
         if value and v["_published_markup"].search(label):
             fields.set("published", value, f"html:{tag.name}.published", tag.get_text(" ", strip=True))
         elif value and v["_modified_markup"].search(label):

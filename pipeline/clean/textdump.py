@@ -41,7 +41,12 @@ class DumpRules:
 def dump_rules() -> DumpRules:
     data = resources.toml("textdump.toml")
     r = rules()
-    built = {"published-line": r.published_line, "image-file": r.image_file, "attachment": r.attachment, "credit": r.credit}
+    built = {
+        "published-line": r.published_line,
+        "image-file": r.image_file,
+        "attachment": r.attachment,
+        "credit": r.credit,
+    }
     line_rules = []
     for entry in data["line_rules"]:
         pattern = re.compile(entry["pattern"]) if "pattern" in entry else built[entry["rule"]]
@@ -76,7 +81,12 @@ def _lynx(lines: list[str]) -> tuple[list[str], list[Link], str | None]:
         clean = d.lynx_marker.sub("", line)
         for marker in d.lynx["images"]:
             clean = clean.replace(marker, "")
-        if heading is None and clean.strip() and not clean.startswith(" ") and len(clean.split()) >= d.lynx["heading_words"]:
+        if (
+            heading is None
+            and clean.strip()
+            and not clean.startswith(" ")
+            and len(clean.split()) >= d.lynx["heading_words"]
+        ):
             heading = clean.strip()
             continue
         kept.append(clean)
@@ -92,8 +102,11 @@ def _unwrap(lines: list[str]) -> list[str]:
         stripped = line.strip()
         previous = out[-1] if out else ""
         if (
-            stripped and previous.strip() and len(previous.strip()) >= wrapped
-            and not d.sentence_end.search(previous) and not d.list_item.match(line)
+            stripped
+            and previous.strip()
+            and len(previous.strip()) >= wrapped
+            and not d.sentence_end.search(previous)
+            and not d.list_item.match(line)
         ):
             out[-1] = previous.rstrip() + " " + stripped
         else:
@@ -153,7 +166,9 @@ class _Reader:
 
     def category_line(self, m: re.Match, line: str, index: int) -> bool:
         value = m.group("value")
-        self.categories += [normalise_line(mm.group("text")) for mm in dump_rules().markdown_link.finditer(value)] or [value]
+        self.categories += [normalise_line(mm.group("text")) for mm in dump_rules().markdown_link.finditer(value)] or [
+            value
+        ]
         return True
 
     def image_file(self, m: re.Match, line: str, index: int) -> bool:
@@ -190,8 +205,19 @@ class _Reader:
 
 _HANDLERS: dict[str, Callable[[_Reader, re.Match, str, int], bool]] = {
     name.replace("_", "-"): getattr(_Reader, name)
-    for name in ("title_line", "lead_label", "links_label", "note_link", "source_line", "published_line",
-                 "dates_line", "category_line", "image_file", "attachment", "credit")
+    for name in (
+        "title_line",
+        "lead_label",
+        "links_label",
+        "note_link",
+        "source_line",
+        "published_line",
+        "dates_line",
+        "category_line",
+        "image_file",
+        "attachment",
+        "credit",
+    )
 }
 
 
