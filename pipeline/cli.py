@@ -39,7 +39,20 @@ def _main(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what each stage does.")] = False,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config", help="A settings file overriding the packaged thresholds (see pipeline/data/settings.toml)."
+        ),
+    ] = None,
 ) -> None:
+    from . import settings
+
+    try:
+        settings.use_config(config) if config else settings.current()
+    except settings.SettingsError as exc:
+        typer.echo(f"crpv: error: {exc}", err=True)
+        raise typer.Exit(2) from None
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )

@@ -218,7 +218,7 @@ def find_organisations(text: str, doc, places: list[PlaceMention]) -> list[OrgMe
             head_start = start - len(before) + m.start()
             name = text[head_start:end]
             found.append(OrgMention(head_start, end, None, name[:1].upper() + name[1:], None, "rule:place-body"))
-        if m := lex.place_tail.match(text[end : end + 20]):
+        if m := lex.place_tail.match(text[end : end + _cfg().tail_window]):
             found.append(OrgMention(start, end + m.end(), None, text[start : end + m.end()], None, "rule:place-body"))
     found.extend(_plural_bodies(text, places))
     for org in [o for o in found if o.id in lex.place_suffixed_ids]:
@@ -522,14 +522,16 @@ def find_people(text: str, doc, orgs: list[OrgMention]) -> list[Person]:
     gazetteer = load_gazetteer()
     people: dict[str, Person] = {}
     for start, end in _candidates(text, doc):
-        if m := lex.people["first_name_before"].search(text, max(0, start - 30), start):
+        if m := lex.people["first_name_before"].search(text, max(0, start - _cfg().first_name_window), start):
             start = m.start()  # "François - Antoine Mariani": the model starts at "Antoine"
         if lex.people["particle_end"].search(text[start:end]) and (m := lex.people["particle_after"].match(text, end)):
             end = m.end()  # "Raphaël Le" + "Méhauté"
         name = _person_name(text[start:end])
         if not _looks_like_name(name) or any(o.start < end and start < o.end for o in orgs):
             continue
-        if lex.people["named_after"].search(text[max(0, start - 40) : start]) or lex.people["roman"].search(name):
+        if lex.people["named_after"].search(text[max(0, start - _cfg().named_after_window) : start]) or lex.people[
+            "roman"
+        ].search(name):
             continue  # "Université Toulouse Jean Jaurès", "rue Jean Jaurès", "Toulouse II"
         if gazetteer.lookup(name) or load_places().lookup(name) or _named_after_territory(name):
             continue

@@ -455,7 +455,7 @@ def _edition(words: str) -> tuple[int | None, str | None]:
     v = vocabulary()
     kinds = v["_kind_re"]
     for m in v["_edition_re"].finditer(words):
-        after = words[m.end() : m.end() + 40]
+        after = words[m.end() : m.end() + _cfg().edition_window]
         if kinds.match(after.lstrip()) or v["_p"]["edition_word"].match(after):
             value = int(m.group("num")) if m.group("num") else v["editions"]["words"].get(m.group("word"))
             return value, words[m.start() : m.end()]
@@ -477,7 +477,7 @@ def _name(ctx: _Context, cand: _Candidate) -> str:
     folded = Folded(sentence)
     kinds = list(vocabulary()["_kind_re"].finditer(folded.text))  # a noun, not the verb that triggered
     if not kinds:
-        return ctx.title or sentence[:80]
+        return ctx.title or sentence[: _cfg().name_fallback_chars]
     kind = next((k for k in kinds if cand.trigger and k.group(1) == cand.trigger[1]), kinds[0])
     words = p["name_word_break"].split(sentence[folded.original(kind.start()) :])
     name = p["name_end"].split(" ".join(words[: _cfg().name_words]))[0].strip()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -11,7 +12,7 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.models import Record
 
-from .conftest import FIXTURES, SEEDS, needs
+from .conftest import FIXTURES, SEEDS
 
 runner = CliRunner()
 
@@ -110,11 +111,16 @@ def test_changed_and_removed_pages_are_redone_and_dropped(raw_dir, tmp_path):
 
 def test_events_and_errors_files_load_as_json_lines(raw_dir, tmp_path):
     shutil.copy(FIXTURES / "article.html", raw_dir / "article.html")
+    (raw_dir / "empty.html").write_bytes(b"")
     out = tmp_path / "out"
     run(raw_dir, "-o", out)
-    for name in ("events.jsonl", "errors.jsonl"):
-        for line in (out / name).read_text().splitlines():
-            json.loads(line)
+    events = [json.loads(line) for line in (out / "events.jsonl").read_text().splitlines()]
+    errors = [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]
+    [record] = [Record.model_validate_json(p.read_text()) for p in (out / "documents").glob("*.json")]
+    assert len(events) == len(record.events) >= 1
+    assert {e["document_id"] for e in events} == {record.id}
+    assert events[0]["start_date"] == record.events[0].start_date and events[0]["source_path"] == "article.html"
+    assert [(e["path"], e["error"]) for e in errors] == [("empty.html", "EmptyPage")]
 
 
 def test_usage_errors_exit_2(tmp_path):
@@ -138,9 +144,59 @@ def test_a_held_lock_is_reported(raw_dir, tmp_path):
     assert result.exit_code == 3 and "another run" in result.output
 
 
-@needs(SEEDS)
-def test_every_command_is_documented():
-    result = runner.invoke(app, ["--help"])
-    for command in ("extract", "schema", "eval", "eval-cleaning", "bench", "show"):
-        assert command in result.output
-        assert runner.invoke(app, [command, "--help"]).exit_code == 0
+def _with_url(url: str, text: str = "") -> str:
+    html = (FIXTURES / "article.html").read_text(encoding="utf-8")
+    html = re.sub(r'<link rel="canonical" href="[^"]*"', f'<link rel="canonical" href="{url}"', html)
+    return html.replace("</article>", f"<p>{text}</p></article>") if text else html
+
+
+def test_two_files_of_one_canonical_url_give_one_record_and_exit_0(raw_dir, tmp_path):
+    url = "https://www.exemple-crpv.fr/actualites/journee-regionale-acteurs"
+    (raw_dir / "page.html").write_text(_with_url(url), encoding="utf-8")
+    (raw_dir / "print.html").write_text(
+        _with_url(url, "Un paragraphe de plus, que seule cette copie garde. " * 3), encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    result = run(raw_dir, "-o", out)
+    assert result.exit_code == 0, result.output
+    [document] = list((out / "documents").glob("*.json"))
+    record = Record.model_validate_json(document.read_text(encoding="utf-8"))
+    assert record.source.path == "print.html"  # no fetch date on either: the longer text wins
+    assert any("same canonical URL as page.html" in w and "longer text" in w for w in record.warnings)
+    manifest = json.loads((out / "manifest.json").read_text())["inputs"]
+    assert manifest["page.html"]["status"] == "duplicate" and manifest["page.html"]["duplicate_of"] == "print.html"
+    assert (out / "errors.jsonl").read_text() == ""
+    assert "1 duplicates of another page" in result.output
+    snapshot = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    again = run(raw_dir, "-o", out)
+    assert again.exit_code == 0 and "2 unchanged" in again.output
+    assert {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()} == snapshot
+
+
+def test_the_page_fetched_last_wins_and_a_gone_winner_hands_over(raw_dir, tmp_path):
+    url = "https://www.exemple-crpv.fr/actualites/journee-regionale-acteurs"
+    for name, when in (("old.html", "2024-01-01T00:00:00Z"), ("new.html", "2025-06-01T00:00:00Z")):
+        (raw_dir / name).write_text(_with_url(url), encoding="utf-8")
+        (raw_dir / name.replace(".html", ".meta.json")).write_text(json.dumps({"url": url, "fetched_at": when}))
+    out = tmp_path / "out"
+    assert run(raw_dir, "-o", out).exit_code == 0
+    [document] = list((out / "documents").glob("*.json"))
+    assert Record.model_validate_json(document.read_text()).source.path == "new.html"
+    (raw_dir / "new.html").unlink()
+    (raw_dir / "new.meta.json").unlink()
+    result = run(raw_dir, "-o", out)
+    assert result.exit_code == 0
+    [document] = list((out / "documents").glob("*.json"))
+    record = Record.model_validate_json(document.read_text())
+    assert record.source.path == "old.html" and not any("same canonical URL" in w for w in record.warnings)
+
+
+def test_spip_articles_with_their_query_string_are_two_records(raw_dir, tmp_path):
+    for number in (612, 613):
+        html = _with_url(f"https://www.exemple-crpv.fr/spip.php?article{number}").replace(
+            "Journée régionale", f"Journée {number}"
+        )
+        (raw_dir / f"a{number}.html").write_text(html, encoding="utf-8")
+    out = tmp_path / "out"
+    assert run(raw_dir, "-o", out).exit_code == 0
+    assert len(list((out / "documents").glob("*.json"))) == 2

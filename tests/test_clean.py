@@ -174,3 +174,14 @@ def test_agenda_items_one_per_row_are_read_as_a_listing(tmp_path):
     (tmp_path / "p.html").write_text(html)
     text = clean(load_page(tmp_path / "p.html", tmp_path))[0].text
     assert all(f"Journée régionale numéro {day}" in text for day in (3, 10, 17))
+
+
+def test_a_content_block_much_shorter_than_trafilatura_text_does_not_replace_it(tmp_path):
+    sentence = "Les équipes des centres de ressources ont présenté leurs travaux sur la politique de la ville."
+    block = "".join(f"<p>{sentence} Paragraphe {n} du bloc.</p>" for n in range(3))
+    after = "".join(f"<p>{sentence * 4} Suite {n} de l'article, hors du bloc.</p>" for n in range(2))
+    html = f"<html lang='fr'><body><article><h1>Rencontre</h1><div class='entry-content'>{block}</div>{after}</article></body></html>"
+    (tmp_path / "page.html").write_text(html, encoding="utf-8")
+    document, _ = clean(load_page(tmp_path / "page.html", tmp_path))
+    assert "Suite 1 de l'article" in document.text  # trafilatura's longer text is kept
+    assert document.evidence["text"].rule == "trafilatura:main-text"

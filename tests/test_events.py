@@ -12,6 +12,7 @@ from .conftest import FIXTURES, SEEDS, needs
 
 
 def page(tmp_path, html: str, name: str = "page.html"):
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / name).write_text(html, encoding="utf-8")
     return process_page(tmp_path / name, tmp_path)
 
@@ -101,5 +102,13 @@ def test_a_commune_inside_an_organisation_name_is_not_the_event_city(tmp_path):
         "une centaine de professionnels se sont retrouvés à Paris pour la 6ème rencontre nationale",
         "la communauté d'agglomération Maubeuge-Val de Sambre accueillait la 6ème rencontre nationale",
     )
+    [event] = page(tmp_path / "inside", html).events
+    assert event.location is None or event.location.city is None
+    [control] = page(tmp_path / "control", REPORT).events  # the same page saying "à Paris" has its city
+    assert control.location.city == "Paris"
+
+
+def test_a_single_person_is_not_a_head_count(tmp_path):
+    html = REPORT.replace("une centaine de professionnels", "1 élu et 45 participants")
     [event] = page(tmp_path, html).events
-    assert event.location is None or event.location.city != "Maubeuge"
+    assert event.participants.count == 45

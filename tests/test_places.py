@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from pydantic import ValidationError
 
@@ -277,12 +275,9 @@ def test_names_by_first_token(places: PlaceIndex) -> None:
     assert ("plan",) not in [k for k, _ in index.get("plan", [])]  # stop-listed
 
 
-def test_load_is_cached_and_scanning_is_cheap() -> None:
+def test_load_is_cached_and_a_long_text_finds_every_repeat() -> None:
     assert load_places() is load_places()
-    text = (PARAGRAPH + " ") * 25  # about 5,000 characters
-    started = time.perf_counter()
-    for _ in range(100):
-        assert len(find_in_text(text)) == 8 * 25
-    elapsed = time.perf_counter() - started
-    # Not asserted (machines differ); about 0.15 s for 100 such paragraphs when written.
-    print(f"scanned 100 x {len(text)} characters in {elapsed:.3f}s")
+    text = (PARAGRAPH + " ") * 25  # about 5,000 characters; speed is measured by `make bench`, not here
+    found = find_in_text(text)
+    assert len(found) == 8 * 25
+    assert [p.name for _, _, p in found[:8]] == [p.name for _, _, p in found[8:16]]

@@ -1,0 +1,58 @@
+"""text: the one fold, its offset map, normalisation, alternations and overlap resolution."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.text import Folded, alternation, fold, fold_map, longest_first, normalise, normalise_line
+
+
+def test_fold_ignores_case_accents_ligatures_apostrophes_dashes_and_spacing():
+    assert fold("L’Œuvre – CR•DSU") == "l'oeuvre-cr dsu"
+    assert fold("Cœur d’Essonne") == fold("coeur d'essonne") == "coeur d'essonne"
+    assert fold("François - Antoine") == fold("François-Antoine") == "francois-antoine"
+    assert fold("  Île-de-France\u00a0 ") == "ile-de-france"
+    assert fold("CR•DSU") == fold("CR DSU") == "cr dsu"
+
+
+def test_fold_can_keep_the_case_for_acronyms():
+    assert fold("l’ANCT", keep_case=True) == "l'ANCT"
+    assert fold("Région Île-de-France", keep_case=True) == "Region Ile-de-France"
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60))
+def test_fold_map_points_every_folded_character_at_its_source(text):
+    folded, origin = fold_map(text)
+    assert folded == fold(text)
+    assert len(origin) == len(folded)
+    assert origin == sorted(origin)
+    assert all(0 <= i < len(text) for i in origin)
+
+
+def test_folded_view_gives_spans_of_the_original_text():
+    view = Folded("À l’invitation de  l’IREV, Cœur")
+    [match] = list(view.finditer(re.compile(r"l'irev")))
+    start, end = view.span(*match.span())
+    assert view.source[start:end] == "l’IREV"
+    window = view.source.index("de")
+    assert [m.group() for m in view.finditer(re.compile(r"coeur"), window)] == ["coeur"]
+
+
+def test_normalise_tidies_spaces_lines_and_invisible_characters():
+    assert normalise("a\u00a0\u00a0b\r\n\r\n\r\nc\u200b d ") == "a b\nc d"
+    assert normalise_line("Titre\nsur deux lignes") == "Titre sur deux lignes"
+
+
+def test_alternation_puts_the_longest_word_first():
+    pattern = re.compile(alternation(["journée", "journée régionale", "a.b"]))
+    assert pattern.match("journée régionale des CRPV").group() == "journée régionale"
+    assert not pattern.match("aXb")  # words are escaped
+
+
+def test_longest_first_keeps_the_longest_then_the_best_ranked():
+    items = [(0, 10, 1), (2, 5, 0), (12, 15, 1), (12, 15, 0), (14, 20, 0)]
+    kept = longest_first(items, span=lambda i: (i[0], i[1]), rank=lambda i: i[2])
+    assert kept == [(0, 10, 1), (14, 20, 0)]
