@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from .eval_gate import shared_dir
+
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+SHARED = shared_dir() or ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
 DEV_CORPUS = SHARED / "dev-corpus"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
