@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date as calendar_day
 from functools import lru_cache
@@ -83,12 +84,25 @@ class _Candidate:
     where: str  # "text" | "title"
     sentence: tuple[int, int]
     line: tuple[int, int]
+    line_index: int = 0
     trigger: tuple[str, str] | None = None  # (kind, words)
     section: tuple[int, int] | None = None  # its line up to the next event's line
 
 
-def _bounds(spans: list[tuple[int, int]], position: int, default: tuple[int, int]) -> tuple[int, int]:
-    return next(((s, e) for s, e in spans if s <= position < e), default)
+class _Spans:
+    """Sorted, non-overlapping spans (sentences, lines) and the one holding a position, by bisection."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = spans
+        self._starts = [s for s, _ in spans]
+
+    def index(self, position: int) -> int | None:
+        i = bisect_right(self._starts, position) - 1
+        return i if i >= 0 and self.spans[i][0] <= position < self.spans[i][1] else None
+
+    def at(self, position: int, default: tuple[int, int]) -> tuple[int, int]:
+        i = self.index(position)
+        return self.spans[i] if i is not None else default
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -97,6 +111,13 @@ def _lines(text: str) -> list[tuple[int, int]]:
         out.append((start, start + len(line)))
         start += len(line) + 1
     return out
+
+
+def _near(span: tuple[int, int], date: DateEntity) -> tuple[int, int]:
+    """A sentence or a line, cut to ``max_window_chars`` on either side of the date it holds (a page that
+    is one endless line must not make every event read all of it)."""
+    width = _cfg().max_window_chars
+    return max(span[0], date.span[0] - width), min(span[1], date.span[1] + width)
 
 
 def _trigger(folded: str) -> tuple[str, str] | None:
@@ -110,6 +131,31 @@ def _trigger(folded: str) -> tuple[str, str] | None:
     return None
 
 
+class _Triggers:
+    """Every event noun and event verb of a text, found once in its fold: the trigger of any window is
+    then read by bisection (a page of 18,000 dates is not folded 18,000 times)."""
+
+    def __init__(self, folded: Folded):
+        v = vocabulary()
+        self._kinds = [(*folded.span(m.start(1), m.end(1)), m.group(1)) for m in v["_kind_re"].finditer(folded.text)]
+        self._verbs = [(*folded.span(m.start(1), m.end(1)), m.group(1)) for m in v["_verb_re"].finditer(folded.text)]
+        self._kind_starts = [s for s, _, _ in self._kinds]
+        self._verb_starts = [s for s, _, _ in self._verbs]
+
+    @staticmethod
+    def _within(found: list, starts: list[int], start: int, end: int) -> list:
+        return [f for f in found[bisect_left(starts, start) : bisect_left(starts, end)] if f[1] <= end]
+
+    def best(self, start: int, end: int) -> tuple[str, str] | None:
+        """``_trigger`` of the window [start, end): its longest event noun, else its first event verb."""
+        kinds = self._within(self._kinds, self._kind_starts, start, end)
+        if kinds:
+            words = max(kinds, key=lambda k: len(k[2]))[2]
+            return vocabulary()["_kinds"][words], words
+        verbs = self._within(self._verbs, self._verb_starts, start, end)
+        return ("rencontre", verbs[0][2]) if verbs else None
+
+
 def _not_an_event(text: str, date: DateEntity, sentence_start: int) -> bool:
     """'la loi de programmation pour la ville et la cohésion urbaine du 21 février 2014': the clause
     before the date (back to the last punctuation) names a law, a deadline, a founding…"""
@@ -120,36 +166,37 @@ def _not_an_event(text: str, date: DateEntity, sentence_start: int) -> bool:
 
 
 def _candidates(
-    text: str, title: str, dates: list[DateEntity], title_dates: list[DateEntity], sentences, lines
+    text: str,
+    title: str,
+    dates: list[DateEntity],
+    title_dates: list[DateEntity],
+    sentences: _Spans,
+    lines: _Spans,
+    triggers: _Triggers,
 ) -> list[_Candidate]:
     found = []
-    eligible = [
-        d
-        for d in dates
-        if d.precision == "day" and not _not_an_event(text, d, _bounds(sentences, d.span[0], d.span)[0])
-    ]
-    for date in dates:
-        if date.precision != "day":
-            continue
-        sentence = _bounds(sentences, date.span[0], (date.span[0], date.span[1]))
-        line = _bounds(lines, date.span[0], sentence)
+    days = [d for d in dates if d.precision == "day"]
+    eligible = {(d.start, d.end) for d in days if not _not_an_event(text, d, sentences.at(d.span[0], d.span)[0])}
+    title_trigger = _trigger(fold(title)) if title else None
+    for date in days:
+        sentence = _near(sentences.at(date.span[0], (date.span[0], date.span[1])), date)
+        line_index = lines.index(date.span[0])
+        line = _near(lines.spans[line_index], date) if line_index is not None else sentence
         if _not_an_event(text, date, sentence[0]):
             continue
-        trigger = _trigger(fold(text[sentence[0] : sentence[1]])) or _trigger(fold(text[line[0] : line[1]]))
-        if trigger is None and _date_only_line(text[line[0] : line[1]], date):
-            index = lines.index(line)
-            around = lines[max(0, index - 1) : index + 1 + _cfg().listing_lines_after]
-            trigger = _trigger(fold(" ".join(text[s:e] for s, e in around)))
-        if trigger is None:
-            trigger = _list_intro_trigger(text, lines, line)
-        if trigger is None and fold(title) and _trigger(fold(title)) and _only_event_day(eligible, date):
-            trigger = _trigger(fold(title))
+        trigger = triggers.best(*sentence) or triggers.best(*line)
+        if trigger is None and line_index is not None and _date_only_line(text[line[0] : line[1]], date):
+            around = lines.spans[max(0, line_index - 1) : line_index + 1 + _cfg().listing_lines_after]
+            trigger = triggers.best(around[0][0], around[-1][1])
+        if trigger is None and line_index is not None:
+            trigger = _list_intro_trigger(text, lines.spans, line_index, triggers)
+        if trigger is None and title_trigger and eligible == {(date.start, date.end)}:
+            trigger = title_trigger  # the page's one day-precise date: the title says what happened
         if trigger:
-            found.append(_Candidate(date, "text", sentence, line, trigger))
-    title_trigger = _trigger(fold(title)) if title else None
+            found.append(_Candidate(date, "text", sentence, line, line_index or 0, trigger))
     for date in title_dates:
         if date.precision == "day" and title_trigger:
-            found.append(_Candidate(date, "title", (0, 0), (0, 0), title_trigger))
+            found.append(_Candidate(date, "title", (0, 0), (0, 0), 0, title_trigger))
     return found
 
 
@@ -160,24 +207,17 @@ def _date_only_line(line: str, date: DateEntity) -> bool:
     return len(line) <= _cfg().date_line_chars and not p["date_line_word"].search(p["date_line_noise"].sub(" ", rest))
 
 
-def _list_intro_trigger(text: str, lines: list[tuple[int, int]], line: tuple[int, int]) -> tuple[str, str] | None:
+def _list_intro_trigger(
+    text: str, lines: list[tuple[int, int]], index: int, triggers: _Triggers
+) -> tuple[str, str] | None:
     """A list item ("Sambre-Avesnois : les 7-8 et 21-22 mars à Maubeuge") takes the event named by the
     line that introduces the list ("… le cycle de qualification se déroulera … :")."""
-    if line not in lines:
-        return None
-    index = lines.index(line)
     for s, e in reversed(lines[max(0, index - _cfg().list_items_back) : index]):
         if text[s:e].rstrip().endswith(":"):
-            return _trigger(fold(text[s:e]))
+            return triggers.best(s, e)
         if e - s > _cfg().list_item_chars:
             return None
     return None
-
-
-def _only_event_day(dates: list[DateEntity], date: DateEntity) -> bool:
-    """True when ``date`` is the page's one day-precise date (the title then says what happened)."""
-    days = {(d.start, d.end) for d in dates if d.precision == "day"}
-    return days == {(date.start, date.end)}
 
 
 def _days(key: tuple[str, str]) -> int:
@@ -244,11 +284,11 @@ class _Context:
     single: bool
     title_orgs: list[OrgMention]
     title_places: list[PlaceMention]
-    folded: Folded = field(init=False)
+    folded: Folded | None = None
     lines: list[tuple[int, int]] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.folded = Folded(self.text)
+        self.folded = self.folded or Folded(self.text)
         self.lines = _lines(self.text)
 
 
@@ -259,9 +299,9 @@ def _windows(ctx: _Context, cand: _Candidate) -> list[tuple[int, int]]:
     if cand.where == "text":
         windows.append(cand.sentence)
         windows.append(cand.line)
-        if cand.line[1] - cand.line[0] <= _cfg().date_line_chars and cand.line in ctx.lines:
-            index = ctx.lines.index(cand.line)
-            windows.append((cand.line[0], ctx.lines[min(len(ctx.lines) - 1, index + _cfg().listing_lines_after)][1]))
+        if cand.line[1] - cand.line[0] <= _cfg().date_line_chars:
+            last = ctx.lines[min(len(ctx.lines) - 1, cand.line_index + _cfg().listing_lines_after)]
+            windows.append((cand.line[0], last[1]))
         if cand.section and not ctx.single:
             windows.append(cand.section)
     if ctx.single or cand.where == "title":
@@ -470,16 +510,14 @@ def _name(ctx: _Context, cand: _Candidate) -> str:
     p = vocabulary()["_p"]
     line = ctx.text[cand.line[0] : cand.line[1]]
     if len(line) <= _cfg().date_line_chars:
-        index = ctx.lines.index(cand.line) if cand.line in ctx.lines else 0
-        following = [ctx.text[s:e].strip(" –-") for s, e in ctx.lines[index + 1 : index + 1 + 2]]
+        following = [ctx.text[s:e].strip(" –-") for s, e in ctx.lines[cand.line_index + 1 : cand.line_index + 3]]
         return " – ".join(x for x in following if x) or line
     sentence = ctx.text[cand.sentence[0] : cand.sentence[1]]
-    folded = Folded(sentence)
-    kinds = list(vocabulary()["_kind_re"].finditer(folded.text))  # a noun, not the verb that triggered
+    kinds = list(ctx.folded.finditer(vocabulary()["_kind_re"], *cand.sentence))  # a noun, not the verb that triggered
     if not kinds:
         return ctx.title or sentence[: _cfg().name_fallback_chars]
     kind = next((k for k in kinds if cand.trigger and k.group(1) == cand.trigger[1]), kinds[0])
-    words = p["name_word_break"].split(sentence[folded.original(kind.start()) :])
+    words = p["name_word_break"].split(ctx.text[ctx.folded.original(kind.start()) : cand.sentence[1]])
     name = p["name_end"].split(" ".join(words[: _cfg().name_words]))[0].strip()
     if len(name.split()) < _cfg().min_name_words and ctx.title:
         return f"{ctx.title} – {name}"
@@ -561,8 +599,12 @@ def process(analysis: PageAnalysis) -> None:
     """Add the page's events, in the order the page gives them, to ``analysis``."""
     body, title = analysis.body, analysis.title
     text = body.text
-    lines = _lines(text)
-    candidates = _group(_candidates(text, title.text, body.dates, title.dates, body.sentences, lines), text)
+    lines = _Spans(_lines(text))
+    folded = Folded(text)
+    candidates = _candidates(
+        text, title.text, body.dates, title.dates, _Spans(body.sentences), lines, _Triggers(folded)
+    )
+    candidates = _group(candidates, text)
     in_text = [c for c in candidates if c.where == "text"]
     for cand, following in zip(in_text, [*in_text[1:], None]):
         cand.section = (
@@ -570,6 +612,7 @@ def process(analysis: PageAnalysis) -> None:
             following.line[0] if following and following.line[0] > cand.line[0] else len(text),
         )
     ctx = _Context(
+        folded=folded,
         text=text,
         title=title.text,
         orgs=body.organisations,

@@ -11,7 +11,7 @@ The main texts and the titles of a batch go through ``nlp.pipe`` together.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from . import settings
@@ -45,9 +45,54 @@ def load_model():
     return nlp
 
 
+def _batches(texts: list[str]) -> Iterator[list[str]]:
+    """Texts grouped so that a batch holds at most ``pipe_batch_size`` texts and ``batch_chars``
+    characters (the model's memory grows with the characters it holds at once)."""
+    cfg = settings.section("nlp")
+    batch: list[str] = []
+    size = 0
+    for text in texts:
+        if batch and (len(batch) >= cfg.pipe_batch_size or size + len(text) > cfg.batch_chars):
+            yield batch
+            batch, size = [], 0
+        batch.append(text)
+        size += len(text)
+    if batch:
+        yield batch
+
+
+def chunks(text: str, size: int) -> list[str]:
+    """``text`` cut into consecutive pieces of at most ``size`` characters, at line breaks where it can,
+    else at a space: joined again they are the text."""
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > size:
+        cut = text.rfind("\n", start, start + size)
+        if cut <= start:
+            cut = text.rfind(" ", start, start + size)
+        cut = cut + 1 if cut > start else start + size
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    return pieces
+
+
 def analyse(texts: Iterable[str]) -> list:
-    """Texts -> Docs, in batches."""
-    return list(load_model().pipe(texts, batch_size=settings.section("nlp").pipe_batch_size))
+    """Texts -> Docs. A long text goes through the model in chunks (``chunk_chars``) joined again into
+    one Doc whose offsets are those of the text, so no text ever meets spaCy's length limit."""
+    from spacy.tokens import Doc
+
+    model = load_model()
+    texts = list(texts)
+    size = settings.section("nlp").chunk_chars
+    pieces = [chunks(text, size) for text in texts]
+    flat = [piece for group in pieces for piece in group]
+    docs = iter([doc for batch in _batches(flat) for doc in model.pipe(batch, batch_size=len(batch))])
+    out = []
+    for group in pieces:
+        parts = [next(docs) for _ in group]
+        out.append(parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False))
+    return out
 
 
 def split_lines(text: str, start: int, end: int) -> list[Span]:
@@ -61,8 +106,17 @@ def split_lines(text: str, start: int, end: int) -> list[Span]:
 
 
 def process(analyses: list[PageAnalysis]) -> None:
-    """Give the main text and the title of every page its ``Doc`` and sentences (one batch for all)."""
+    """Give the main text and the title of every page its ``Doc`` and sentences (one batch for all).
+    Only the first ``max_chars`` of a text are read by the model (names, organisations, sentences);
+    the page says so in a warning."""
+    limit = settings.section("nlp").max_chars
+    for analysis in analyses:
+        if len(analysis.body.text) > limit:
+            analysis.warnings.append(
+                f"text is {len(analysis.body.text):,} characters: names, organisations and sentences are read "
+                f"in its first {limit:,} only"
+            )
     parts: list[TextAnalysis] = [part for a in analyses for part in (a.body, a.title)]
-    for part, doc in zip(parts, analyse(part.text for part in parts)):
+    for part, doc in zip(parts, analyse(part.text[:limit] for part in parts)):
         part.doc = doc
         part.sentences = [piece for s in doc.sents for piece in split_lines(part.text, s.start_char, s.end_char)]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import TypeVar
@@ -90,14 +90,34 @@ def fold_map(text: str, keep_case: bool = False) -> tuple[str, list[int]]:
     return "".join(chars), origin
 
 
+@lru_cache(maxsize=2)
+def _table(keep_case: bool) -> dict[int, str]:
+    """``_fold_char`` of the Latin, punctuation and space characters, for ``str.translate``."""
+    table = {cp: _fold_char(chr(cp), keep_case) for cp in range(0x80, 0x250)}
+    for ch in APOSTROPHE_CHARS + DASH_CHARS + SEPARATOR_CHARS:
+        table[ord(ch)] = _fold_char(ch, keep_case)
+    for cp in range(0x3100):
+        if chr(cp).isspace():
+            table[cp] = " "
+    return table
+
+
+_RUNS_OF_SPACES = re.compile(r" {2,}")
+_SPACED_DASH = re.compile(r" ?- ?")
+
+
 def fold(text: str, *, keep_case: bool = False) -> str:
     """The comparison key: 'L’Œuvre – CR•DSU' -> "l'oeuvre-cr dsu". Case (unless ``keep_case``),
-    accents, ligatures, apostrophe and dash look-alikes, separators and spacing are ignored."""
-    if text.isascii() and not keep_case:
-        low = text.lower()
-        if "-" not in low and "`" not in low and low == " ".join(low.split()):
-            return low
-    return fold_map(text, keep_case)[0]
+    accents, ligatures, apostrophe and dash look-alikes, separators and spacing are ignored.
+    The same characters as ``fold_map``, faster (one ``str.translate``)."""
+    folded = (text if keep_case else text.lower()).translate(_table(keep_case))
+    if not folded.isascii():
+        folded = "".join(c if c.isascii() else _fold_char(c, keep_case) for c in folded)
+    if "  " in folded:
+        folded = _RUNS_OF_SPACES.sub(" ", folded)
+    if "-" in folded:
+        folded = _SPACED_DASH.sub("-", folded)
+    return folded.strip(" ")
 
 
 class Folded:
@@ -151,11 +171,15 @@ def longest_first(
 ) -> list[T]:
     """The items that survive overlap resolution, in text order: the longest first, then the best
     ranked (lowest ``rank``), then the first in the text; an item overlapping a chosen one is dropped."""
-    chosen: list[T] = []
-    taken: list[tuple[int, int]] = []
+    chosen: list[tuple[int, int, T]] = []
+    starts: list[int] = []  # of the chosen spans, sorted; chosen spans never overlap, so their ends sort alike
+    ends: list[int] = []
     for item in sorted(items, key=lambda it: (span(it)[0] - span(it)[1], rank(it), span(it)[0])):
         start, end = span(item)
-        if all(end <= s or start >= e for s, e in taken):
-            chosen.append(item)
-            taken.append((start, end))
-    return sorted(chosen, key=lambda it: span(it)[0])
+        at = bisect_right(starts, start)
+        if (at and ends[at - 1] > start) or (at < len(starts) and starts[at] < end) or (at and starts[at - 1] == start):
+            continue
+        starts.insert(at, start)
+        ends.insert(at, end)
+        chosen.append((start, end, item))
+    return [item for _, _, item in sorted(chosen, key=lambda c: c[0])]

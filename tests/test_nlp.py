@@ -36,3 +36,20 @@ def test_process_gives_every_page_its_docs_and_sentences():
     nlp.process([analysis])
     assert analysis.body.doc.text == analysis.document.text and analysis.title.doc.text == "Retour sur la journée"
     assert [analysis.body.text[s:e] for s, e in analysis.body.sentences] == ["Première phrase.", "Seconde ligne ici."]
+
+
+def test_chunks_rejoin_into_the_text():
+    text = ("Première ligne assez longue.\n" * 50) + "x" * 300
+    pieces = nlp.chunks(text, 100)
+    assert "".join(pieces) == text and all(len(p) <= 100 for p in pieces)
+
+
+def test_a_long_text_is_read_in_chunks_with_the_offsets_of_the_text(monkeypatch):
+    from pipeline import settings
+
+    text = "L'ANCT réunit les centres à Lille.\n" * 40
+    monkeypatch.setattr(settings.section("nlp"), "chunk_chars", 200)
+    [doc] = nlp.analyse([text])
+    assert doc.text == text
+    ents = [(e.start_char, e.end_char) for e in doc.ents if e.ent_id_ == "anct"]
+    assert len(ents) == 40 and all(text[s:e] == "ANCT" for s, e in ents)

@@ -56,3 +56,20 @@ def test_longest_first_keeps_the_longest_then_the_best_ranked():
     items = [(0, 10, 1), (2, 5, 0), (12, 15, 1), (12, 15, 0), (14, 20, 0)]
     kept = longest_first(items, span=lambda i: (i[0], i[1]), rank=lambda i: i[2])
     assert kept == [(0, 10, 1), (14, 20, 0)]
+
+
+@given(st.text(max_size=80))
+def test_fold_and_fold_map_agree_on_any_text(text):
+    assert fold_map(text)[0] == fold(text)
+    assert fold_map(text, keep_case=True)[0] == fold(text, keep_case=True)
+
+
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(1, 12), st.integers(0, 3)), max_size=40))
+def test_longest_first_never_keeps_two_overlapping_items_and_keeps_the_longest(raw):
+    items = [(s, s + length, rank) for s, length, rank in raw]
+    kept = longest_first(items, span=lambda i: (i[0], i[1]), rank=lambda i: i[2])
+    for a, b in zip(kept, kept[1:]):
+        assert a[1] <= b[0]
+    if items:
+        longest = max(i[1] - i[0] for i in items)
+        assert any(k[1] - k[0] == longest for k in kept)
