@@ -1,19 +1,25 @@
 """The ``crpv`` command: parses arguments, calls the stages, reports. No extraction logic lives here.
 
-Exit codes: 0 every page processed; 1 some pages failed (the others are written, reasons in
-errors.jsonl); 2 usage error; 3 another run holds the output folder's lock.
+Exit codes (sysexits): 0 every page processed; 1 some pages failed (the others are written, reasons in
+errors.jsonl); 2 usage error (a missing folder, an output that cannot be written, a bad file: one line
+says which, before any long work starts); 70 internal error (EX_SOFTWARE: a bug, please report it);
+75 another run holds the output folder's lock (EX_TEMPFAIL: try again later).
 """
 
 from __future__ import annotations
 
-import json
+import functools
 import logging
+import os
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from filelock import FileLock, Timeout
+from pydantic import ValidationError
 
 from . import __version__
 
@@ -24,7 +30,44 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-EXIT_LOCKED = 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_SOFTWARE, EXIT_LOCKED = 0, 1, 2, 70, 75
+LOGGER = logging.getLogger("pipeline.cli")
+F = TypeVar("F", bound=Callable)
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    """Print ``crpv: error: message`` on stderr; the caller raises what this returns."""
+    typer.echo(f"crpv: error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def guarded(command: F) -> F:
+    """A command whose file, JSON and validation errors are one-line usage errors (exit 2), and whose
+    bugs are one line and exit 70 (the traceback with --verbose), never a traceback on a user's screen."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from .errors import UsageError
+        from .settings import SettingsError
+
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except (UsageError, SettingsError) as exc:
+            raise fail(str(exc)) from None
+        except OSError as exc:
+            where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+            raise fail(f"{exc.strerror or exc}{where}") from None
+        except (ValueError, ValidationError) as exc:  # json.JSONDecodeError is a ValueError
+            raise fail(f"{type(exc).__name__}: {str(exc).splitlines()[0]}") from None
+        except Exception as exc:
+            LOGGER.debug("internal error", exc_info=exc)
+            raise fail(
+                f"internal error: {type(exc).__name__}: {exc} (please report it; --verbose shows where)", EXIT_SOFTWARE
+            ) from None
+
+    return wrapper  # type: ignore[return-value]
 
 
 def _version(value: bool) -> None:
@@ -42,7 +85,7 @@ def _main(
     config: Annotated[
         Path | None,
         typer.Option(
-            "--config", help="A settings file overriding the packaged thresholds (see pipeline/data/settings.toml)."
+            "--config", help="A settings file overriding the packaged thresholds (pipeline/data/settings.toml)."
         ),
     ] = None,
 ) -> None:
@@ -51,8 +94,7 @@ def _main(
     try:
         settings.use_config(config) if config else settings.current()
     except settings.SettingsError as exc:
-        typer.echo(f"crpv: error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        raise fail(str(exc)) from None
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
@@ -61,11 +103,56 @@ def _main(
             logging.getLogger(library).setLevel(logging.ERROR)
 
 
+# --- checks made before any long work ---------------------------------------------------------------
+
+
+def input_folder(path: Path, what: str = "a folder of pages") -> Path:
+    if not path.exists():
+        raise fail(f"{path} does not exist (give {what})")
+    if not path.is_dir():
+        raise fail(f"{path} is not a folder (give {what})")
+    return path
+
+
+def output_folder(path: Path) -> Path:
+    """``path`` made (with its parents) and proven writable, or a usage error saying why not."""
+    if path.exists() and not path.is_dir():
+        raise fail(f"{path} is a file, not a folder: give another output folder with -o")
+    for parent in path.parents:
+        if parent.exists() and not parent.is_dir():
+            raise fail(f"{parent} is a file: {path} cannot be made there")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".crpv-write-test-"):
+            pass
+    except OSError as exc:
+        raise fail(f"cannot write in {path}: {exc.strerror or exc}") from None
+    return path
+
+
+def output_file(path: Path) -> Path:
+    if path.is_dir():
+        raise fail(f"{path} is a folder: give a file name")
+    output_folder(path.parent)
+    return path
+
+
+# --- commands ------------------------------------------------------------------------------------
+
+
 @app.command()
+@guarded
 def extract(
     raw_dir: Annotated[Path, typer.Argument(help="Folder of scraped pages (walked recursively).")] = Path("raw"),
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("processed"),
     force: Annotated[bool, typer.Option("--force", help="Redo every page, even unchanged ones.")] = False,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Drop the records of pages that are no longer in the input.")
+    ] = False,
+    allow_shrink: Annotated[
+        bool,
+        typer.Option("--allow-shrink", help="Go on when the input lost more than half of the pages the last run knew."),
+    ] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no summary unless pages failed (for cron).")
     ] = False,
@@ -73,20 +160,25 @@ def extract(
         int | None,
         typer.Option("--max-bytes", help="Refuse pages larger than this (default: the load.max_bytes setting, 10 MB)."),
     ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", help="Processes reading pages (0: in this process, without limits).")
+    ] = 1,
+    page_timeout: Annotated[
+        float, typer.Option("--page-timeout", help="Seconds a page may take before it is stopped (an error line).")
+    ] = 60.0,
+    page_memory: Annotated[
+        float, typer.Option("--page-memory", help="Megabytes a page may need before it is stopped (an error line).")
+    ] = 1000.0,
     wait: Annotated[
         float, typer.Option("--wait", help="Seconds to wait for another run to release the output folder.")
     ] = 0,
 ) -> None:
     """Extract every page of RAW_DIR into OUT_DIR: documents/<id>.json, events.jsonl, errors.jsonl, manifest.json."""
     from .nlp import ModelMissing
-    from .run import prepare, run_batch
+    from .run import BatchOptions, prepare, run_batch
 
-    if not raw_dir.is_dir():
-        typer.echo(
-            f"crpv: error: {raw_dir} is not a folder of pages (give the folder that holds the scraped pages)", err=True
-        )
-        raise typer.Exit(2)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    input_folder(raw_dir)
+    output_folder(out_dir)
     lock = FileLock(str(out_dir / ".crpv.lock"))
     try:
         lock.acquire(timeout=wait)
@@ -96,19 +188,26 @@ def extract(
             err=True,
         )
         raise typer.Exit(EXIT_LOCKED) from None
+    options = BatchOptions(
+        force=force,
+        prune=prune,
+        allow_shrink=allow_shrink,
+        max_bytes=max_bytes,
+        workers=workers,
+        page_timeout=page_timeout,
+        page_memory_mb=page_memory,
+    )
     try:
-        prepare()
-    except ModelMissing as exc:
-        lock.release()
-        typer.echo(f"crpv: error: {exc}", err=True)
-        raise typer.Exit(2) from None
-    try:
+        try:
+            prepare()
+        except ModelMissing as exc:
+            raise fail(str(exc)) from None
         if not quiet and sys.stderr.isatty():
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
             from .load import iter_pages
 
-            total = len(iter_pages(raw_dir))
+            total = len(iter_pages(raw_dir, exclude=out_dir))
             with Progress(
                 TextColumn("{task.description}"),
                 BarColumn(),
@@ -117,19 +216,18 @@ def extract(
                 transient=True,
             ) as bar:
                 task = bar.add_task("extracting", total=total)
-                summary = run_batch(
-                    raw_dir, out_dir, force=force, max_bytes=max_bytes, on_page=lambda _: bar.advance(task)
-                )
+                summary = run_batch(raw_dir, out_dir, options, on_page=lambda _: bar.advance(task))
         else:
-            summary = run_batch(raw_dir, out_dir, force=force, max_bytes=max_bytes)
+            summary = run_batch(raw_dir, out_dir, options)
     finally:
         lock.release()
     if not quiet or summary.failed:
         typer.echo(f"crpv: {summary.line(out_dir)}", err=quiet)
-    raise typer.Exit(1 if summary.failed else 0)
+    raise typer.Exit(EXIT_FAILED if summary.failed else EXIT_OK)
 
 
 @app.command()
+@guarded
 def schema(
     out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the JSON Schema.")] = Path(
         "schema/record.schema.json"
@@ -139,11 +237,12 @@ def schema(
     from .export import dumps, write_atomic
     from .models import Record
 
-    write_atomic(out, dumps(Record.model_json_schema()))
+    write_atomic(output_file(out), dumps(Record.model_json_schema()))
     typer.echo(f"crpv: wrote {out}")
 
 
 @app.command("eval")
+@guarded
 def evaluate(
     corpus: Annotated[
         Path, typer.Argument(help="An annotated corpus: gold/*.json (+ aliases*.json), inputs relative to it.")
@@ -156,9 +255,11 @@ def evaluate(
     """Score the pipeline on an annotated corpus (format of shared/dev-corpus/README.md)."""
     from .evaluate import evaluate_corpus, format_report
 
+    input_folder(corpus, "an annotated corpus: a folder with gold/*.json")
     if not (corpus / "gold").is_dir():
-        typer.echo(f"crpv: error: {corpus}/gold/ not found (an annotated corpus has gold/*.json files)", err=True)
-        raise typer.Exit(2)
+        raise fail(f"{corpus}/gold/ not found (an annotated corpus has gold/*.json files)")
+    if json_out:
+        output_file(json_out)
     report = evaluate_corpus(corpus, baseline=baseline)
     typer.echo(format_report(report))
     if json_out:
@@ -168,16 +269,21 @@ def evaluate(
 
 
 @app.command("eval-cleaning")
+@guarded
 def evaluate_cleaning(
     corpus: Annotated[Path, typer.Argument(help="shared/peer-data/trafilatura-eval")],
 ) -> None:
     """Main-text scores on trafilatura's French evaluation pages: our cleaning vs trafilatura alone."""
     from .evaluate import evaluate_trafilatura_corpus, format_cleaning_report
 
+    input_folder(corpus, "trafilatura's evaluation folder (evaldata.french.json and html/)")
+    if not (corpus / "evaldata.french.json").is_file():
+        raise fail(f"{corpus}/evaldata.french.json not found (give shared/peer-data/trafilatura-eval)")
     typer.echo(format_cleaning_report(evaluate_trafilatura_corpus(corpus)))
 
 
 @app.command()
+@guarded
 def bench(
     folders: Annotated[list[Path], typer.Argument(help="Folders of pages to time.")],
     repeat: Annotated[int, typer.Option("--repeat", help="Passes over the pages (the best is kept).")] = 2,
@@ -185,26 +291,51 @@ def bench(
     """Pages per second and peak memory of the whole pipeline (model loading timed apart)."""
     from .bench import format_bench, run_bench
 
-    typer.echo(format_bench(run_bench([f for f in folders if f.is_dir()], repeat=repeat)))
+    for folder in folders:
+        input_folder(folder)
+    typer.echo(format_bench(run_bench(folders, repeat=repeat)))
 
 
 @app.command()
+@guarded
 def show(
     record: Annotated[Path, typer.Argument(help="A processed/documents/<id>.json file.")],
 ) -> None:
     """Print a record's document fields, events and entities in a readable form."""
-    data = json.loads(record.read_text(encoding="utf-8"))
-    doc = data["document"]
-    typer.echo(f"{doc.get('title')}\n  published {doc.get('published')}  site {doc.get('site')}  url {doc.get('url')}")
-    for event in data.get("events", []):
-        where = (event.get("location") or {}).get("city") or ("en ligne" if event.get("online") else "?")
-        typer.echo(f"  event: {event['start_date']} → {event['end_date']}  {where}  {event['name']}")
+    from .models import Record
+
+    if record.is_dir():
+        raise fail(f"{record} is a folder: give one processed/documents/<id>.json file")
+    try:
+        data = Record.model_validate_json(record.read_bytes())
+    except ValidationError as exc:
+        raise fail(
+            f"{record} is not a record of processed/documents/ ({exc.error_count()} problems, first: "
+            f"{exc.errors()[0]['msg']})"
+        ) from None
+    doc = data.document
+    typer.echo(f"{doc.title}\n  published {doc.published}  site {doc.site}  url {doc.url}")
+    for event in data.events:
+        where = (event.location.city if event.location else None) or ("en ligne" if event.online else "?")
+        typer.echo(f"  event: {event.start_date} → {event.end_date}  {where}  {event.name}")
     for kind in ("people", "organisations", "places"):
-        names = [e.get("name") for e in data.get("entities", {}).get(kind, [])]
+        names = [e.name for e in getattr(data.entities, kind)]
         typer.echo(f"  {kind}: {', '.join(names) if names else '-'}")
-    for warning in data.get("warnings", []):
+    for warning in data.warnings:
         typer.echo(f"  warning: {warning}")
 
 
 def main() -> None:
-    app()
+    """The console script: a bug outside any command is still one line and exit 70."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except Exception as exc:  # pragma: no cover - commands are guarded; this is the last net
+        typer.echo(f"crpv: error: internal error: {type(exc).__name__}: {exc} (please report it)", err=True)
+        sys.exit(EXIT_SOFTWARE)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    main()

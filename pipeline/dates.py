@@ -14,7 +14,7 @@ from datetime import date
 from . import settings
 from .clean import image_dates
 from .models import Anchor, DateEntity, PageAnalysis
-from .temporal import Found, find_expressions, normalise_day, parse_metadata_date, resolve, vocabulary
+from .temporal import Found, find_expressions, impossible, normalise_day, parse_metadata_date, resolve, vocabulary
 
 
 def _horizon_before(text: str, start: int) -> bool:
@@ -107,6 +107,9 @@ def process(analysis: PageAnalysis) -> None:
         sidecar.fetched_at if sidecar else None,
         analysis.title.text,
     )
+    for found in find_expressions(analysis.body.text):
+        if impossible(found):
+            analysis.warnings.append(f"impossible date {found.text!r} skipped")
     anchor = analysis.anchor
     if anchor is None and any(e.precision != "year" for e in analysis.body.dates):
         analysis.warnings.append("no anchor for partial dates (no publication date, no full date in the text)")

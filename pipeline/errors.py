@@ -27,3 +27,16 @@ class PageTooLarge(PageError):
 
 class NoContent(PageError):
     """No main text could be extracted from the page."""
+
+
+class PageTimeout(PageError):
+    """The page took longer than the page time limit (``--page-timeout``); it was stopped."""
+
+
+class PageMemory(PageError):
+    """The page needed more memory than the page limit (``--page-memory``); it was stopped."""
+
+
+class UsageError(Exception):
+    """The run cannot start as asked (a folder that is not there, an output that cannot be written, an
+    input that lost most of its pages). Nothing was changed; the message says what to do."""

@@ -16,6 +16,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,17 +25,40 @@ from .models import ErrorEntry, Record
 MANIFEST_VERSION = 1
 
 
+TEMP_SUFFIX = ".tmp"
+
+
+@lru_cache(maxsize=1)
+def _file_mode() -> int:
+    """0644 under the usual umask: what a file the user writes gets (mkstemp's own is 0600)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomic(path: Path, content: str) -> None:
     """Write ``content`` to ``path`` via a temporary file and a rename; never leaves a partial file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(content)
+            handle.flush()
+            os.fchmod(handle.fileno(), _file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remove_leftovers(out_dir: Path) -> list[str]:
+    """Delete the temporary files a killed run left in ``out_dir`` (they are never read)."""
+    removed = []
+    for folder in (out_dir, out_dir / "documents"):
+        for path in sorted(folder.glob(f".*{TEMP_SUFFIX}")) if folder.is_dir() else []:
+            path.unlink(missing_ok=True)
+            removed.append(path.name)
+    return removed
 
 
 def dumps(data: Any) -> str:

@@ -1,10 +1,17 @@
 """Load: raw bytes on disk -> ``LoadedPage`` (decoded text, format, sha256, crawler sidecar).
 
-Decoding follows the order browsers use: a byte-order mark, then the charset the crawler's HTTP headers
-declared, then the page's own ``<meta charset>``; when the declared one fails (or there is none),
-charset-normalizer decides. Bytes that are valid UTF-8 with non-ASCII characters are taken as UTF-8 even
-when a page declares otherwise, since a wrong declaration is far more common than valid-looking UTF-8 by
-chance. Empty, binary, oversized and non-page files raise the errors of ``pipeline.errors``.
+Inputs: the page files below a folder (``data/inputs.toml``: .html, .htm, .xhtml, .txt), never the
+output folder, hidden files, sidecars nor a site's robots.txt; every other file is counted as ignored.
+
+Decoding follows the order browsers use: a byte-order mark (UTF-8, UTF-16, UTF-32) before anything
+else, then the charset the crawler's HTTP headers declared, then the page's own ``<meta charset>``; when
+the declared one fails (or there is none), charset-normalizer decides. Bytes that are valid UTF-8 with
+non-ASCII characters are taken as UTF-8 even when a page declares otherwise, since a wrong declaration
+is far more common than valid-looking UTF-8 by chance. Control characters (NUL included) are removed
+from the text, with a warning. A sidecar's values are checked: an ``url`` that is not http(s) or a
+``fetched_at`` that is not an ISO date is dropped with a warning. Empty, binary, oversized and non-page
+files raise the errors of ``pipeline.errors``. A file name that is not UTF-8 is written with
+backslash escapes in every output (``display_path``).
 """
 
 from __future__ import annotations
@@ -13,29 +20,22 @@ import codecs
 import hashlib
 import json
 import logging
+import os
 import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 import charset_normalizer
 
-from . import settings
+from . import resources, settings
 from .errors import BinaryPage, EmptyPage, NotAPage, PageTooLarge
 from .models import LoadedPage, SidecarMeta
+from .urls import is_web_url
 
 LOGGER = logging.getLogger(__name__)
 
-# File-type signatures of the binary files a crawler tends to save by mistake.
-BINARY_SIGNATURES = {
-    b"%PDF": "a PDF document",
-    b"\x89PNG": "a PNG image",
-    b"GIF8": "a GIF image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"PK\x03\x04": "a ZIP archive (or an Office document)",
-    b"\x1f\x8b": "gzip-compressed data",
-    b"RIFF": "a RIFF file (WebP image or audio)",
-    b"\xd0\xcf\x11\xe0": "an old Microsoft Office document",
-    b"\x7fELF": "an executable",
-}
 SIDECAR_SUFFIX = ".meta.json"
 # Legacy code pages preferred when charset-normalizer rates several alike (French sites used these).
 PREFERRED_LEGACY = ("cp1252", "iso8859_15", "latin_1")
@@ -49,17 +49,68 @@ _HTML_TAGS = re.compile(r"</?(html|head|body|div|p|article|section|span|a|table|
 _CLOSING_HTML = re.compile(r"</(html|body)\s*>", re.I)
 
 
-def iter_pages(raw_dir: Path) -> list[Path]:
-    """Every input file below ``raw_dir``, sorted: sidecars and hidden files are not pages."""
-    pages = []
-    for path in raw_dir.rglob("*"):
-        rel = path.relative_to(raw_dir)
-        if not path.is_file() or any(part.startswith(".") for part in rel.parts):
-            continue
-        if path.name.endswith(SIDECAR_SUFFIX):
-            continue
-        pages.append(path)
-    return sorted(pages, key=lambda p: p.relative_to(raw_dir).as_posix())
+# Characters removed from a text: C0 controls but tab, line feed and carriage return; DEL.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BOMS = (  # UTF-32 first: its little-endian mark starts like UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+@lru_cache(maxsize=1)
+def _inputs() -> dict:
+    data = dict(resources.toml("inputs.toml"))
+    data["_signatures"] = {key.encode("latin-1"): what for key, what in data["binary_signatures"].items()}
+    return data
+
+
+def display_path(rel: str) -> str:
+    """A relative path as the outputs write it: a file name that is not UTF-8 keeps its bytes as
+    backslash escapes ('caf\\xe9.html'), so every output can be written and read back."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+@dataclass
+class Inputs:
+    """The page files below a folder, sorted, and how many other files were left aside."""
+
+    pages: list[Path] = field(default_factory=list)
+    ignored: int = 0
+
+
+def is_page_file(path: Path) -> bool:
+    """A page file by its name: a page ending (.html, .txt…), not a sidecar nor a site's robots.txt."""
+    name = path.name.lower()
+    data = _inputs()
+    return name.endswith(tuple(data["page_suffixes"])) and name not in data["not_page_names"]
+
+
+def scan_inputs(raw_dir: Path, exclude: Path | None = None) -> Inputs:
+    """The page files below ``raw_dir`` (hidden files and folders, and the ``exclude`` folder, the
+    output, never); other files are counted as ignored."""
+    found = Inputs()
+    skip = exclude.resolve() if exclude is not None else None
+    for folder, dirs, files in os.walk(raw_dir):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (skip is None or (here / d).resolve() != skip))
+        for name in files:
+            path = here / name
+            if name.startswith(".") or name.endswith(SIDECAR_SUFFIX) or not path.is_file():
+                continue
+            if is_page_file(path):
+                found.pages.append(path)
+            else:
+                found.ignored += 1
+    found.pages.sort(key=lambda p: p.relative_to(raw_dir).as_posix())
+    return found
+
+
+def iter_pages(raw_dir: Path, exclude: Path | None = None) -> list[Path]:
+    """The page files below ``raw_dir``, sorted (see ``scan_inputs``)."""
+    return scan_inputs(raw_dir, exclude).pages
 
 
 def sidecar_path(path: Path) -> Path:
@@ -67,17 +118,42 @@ def sidecar_path(path: Path) -> Path:
     return path.with_name(path.stem + SIDECAR_SUFFIX)
 
 
+def _iso_time(value) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
 def read_sidecar(path: Path) -> tuple[SidecarMeta | None, list[str]]:
-    """The sidecar beside ``path``, if any; a broken sidecar is a warning, not a failure."""
+    """The sidecar beside ``path``, if any; a broken sidecar, or a value in it that cannot be right, is a
+    warning, not a failure."""
     meta_path = sidecar_path(path)
     if not meta_path.is_file():
         return None, []
+    name = display_path(meta_path.name)
     try:
         data = json.loads(meta_path.read_text(encoding="utf-8"))
-        headers = {str(k).lower(): str(v) for k, v in (data.get("headers") or {}).items()}
-        return SidecarMeta(url=data.get("url"), fetched_at=data.get("fetched_at"), headers=headers), []
-    except (ValueError, AttributeError, TypeError) as exc:
-        return None, [f"sidecar {meta_path.name} ignored: not valid JSON metadata ({exc})"]
+        if not isinstance(data, dict):
+            raise TypeError("not a JSON object")
+        raw_headers = data.get("headers") or {}
+        if not isinstance(raw_headers, dict):
+            raise TypeError("headers is not an object")
+        headers = {str(k).lower(): str(v) for k, v in raw_headers.items()}
+    except (OSError, ValueError, TypeError) as exc:
+        return None, [f"sidecar {name} ignored: not valid JSON metadata ({exc})"]
+    warnings = []
+    url, fetched_at = data.get("url"), data.get("fetched_at")
+    if url is not None and not is_web_url(url):
+        warnings.append(f"sidecar {name}: url {str(url)[:80]!r} is not an http(s) address: ignored")
+        url = None
+    if fetched_at is not None and not _iso_time(fetched_at):
+        warnings.append(f"sidecar {name}: fetched_at {str(fetched_at)[:40]!r} is not an ISO date: ignored")
+        fetched_at = None
+    return SidecarMeta(url=url, fetched_at=fetched_at, headers=headers), warnings
 
 
 def _codec(name: str | bytes | None) -> str | None:
@@ -106,28 +182,46 @@ def declared_charset(data: bytes, sidecar: SidecarMeta | None) -> tuple[str | No
 
 
 def _is_binary(data: bytes) -> str | None:
-    for magic, what in BINARY_SIGNATURES.items():
+    for magic, what in _inputs()["_signatures"].items():
         if data.startswith(magic):
             return what
     cfg = settings.section("load")
     sample = data[: cfg.binary_sample_bytes]
-    if b"\x00" in sample:
-        return "binary data (NUL bytes)"
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)  # NUL included
     if controls > len(sample) * cfg.binary_control_share:
-        return "binary data (control characters)"
+        return "binary data (control characters)" if sample.count(0) * 2 < controls else "binary data (NUL bytes)"
+    return None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' for text saved in UTF-16 without its mark (every other byte NUL)."""
+    sample = data[: settings.section("load").binary_sample_bytes]
+    half = len(sample) // 2
+    if half < 8:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd > 0.9 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.9 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def _bom(data: bytes) -> tuple[str, int] | None:
+    """(codec, length of the mark) of a byte-order mark that opens ``data``."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return codec, len(bom)
     return None
 
 
 def decode(data: bytes, sidecar: SidecarMeta | None = None) -> tuple[str, str, list[str]]:
     """Bytes -> (text, codec, warnings)."""
-    for bom, codec in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
-        if data.startswith(bom):
-            return data[len(bom) :].decode(codec, errors="replace"), codec, []
+    if found := _bom(data):
+        codec, size = found
+        return data[size:].decode(codec, errors="replace"), codec, []
+    if codec := _utf16_without_bom(data):
+        return data.decode(codec, errors="replace"), codec, [f"page read as {codec} (no byte-order mark)"]
     warnings: list[str] = []
     declared, where = declared_charset(data, sidecar)
     try:
@@ -180,7 +274,7 @@ def detect_format(text: str) -> str:
 
 def load_page(path: Path, raw_dir: Path, max_bytes: int | None = None) -> LoadedPage:
     """Read and decode one page. Raises a ``PageError`` subclass for a file that is not a usable page."""
-    rel = path.relative_to(raw_dir).as_posix()
+    rel = display_path(path.relative_to(raw_dir).as_posix())
     max_bytes = max_bytes or settings.section("load").max_bytes
     size = path.stat().st_size
     if size > max_bytes:
@@ -191,11 +285,16 @@ def load_page(path: Path, raw_dir: Path, max_bytes: int | None = None) -> Loaded
     data = path.read_bytes()
     if not data.strip():
         raise EmptyPage("file is empty" if not data else "file holds only white space")
-    if what := _is_binary(data):
+    if not _bom(data) and not _utf16_without_bom(data) and (what := _is_binary(data)):
         raise BinaryPage(f"file is {what}, not a web page")
     sidecar, warnings = read_sidecar(path)
     text, codec, decode_warnings = decode(data, sidecar)
     warnings += decode_warnings
+    if controls := len(_CONTROLS.findall(text)):
+        text = _CONTROLS.sub("", text)
+        warnings.append(f"{controls} control characters removed from the text")
+    if not text.strip():
+        raise EmptyPage("file holds no text once decoded")
     page_format = detect_format(text)
     if page_format == "html" and not _CLOSING_HTML.search(text[-settings.section("load").truncated_tail_bytes :]):
         warnings.append("page looks truncated: no closing </body> or </html>")

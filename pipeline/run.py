@@ -20,11 +20,12 @@ from pathlib import Path
 
 from . import __version__, dates, entities, events, export, nlp, resources, settings
 from .clean import clean
-from .errors import PageError
+from .errors import PageError, UsageError
 from .gazetteer import load_gazetteer
-from .load import iter_pages, load_page
+from .load import display_path, load_page, scan_inputs
 from .models import SCHEMA_VERSION, ErrorEntry, PageAnalysis, Record, Source
 from .places import load_places
+from .pool import PagePool
 from .urls import is_web_url, record_id, site_of
 
 LOGGER = logging.getLogger(__name__)
@@ -92,20 +93,42 @@ def record(analysis: PageAnalysis) -> Record:
     return Record.model_validate(result.model_dump())
 
 
-def process_batch(paths: list[Path], raw_dir: Path, max_bytes: int | None = None) -> list[Record | Exception]:
-    """Every page through every stage; a page that fails gives its exception in place of a record."""
+def process_batch(
+    paths: list[Path],
+    raw_dir: Path,
+    max_bytes: int | None = None,
+    report: Callable[[str, list[int]], None] | None = None,
+) -> list[Record | Exception]:
+    """Every page through every stage; a page that fails, in any stage, gives its exception in place of a
+    record and the others go on. ``report(phase, positions)`` hears what is being done: "read" one
+    page, "nlp" on the batch, "extract" one page (the pool holds each to the time limit)."""
     read: list[PageAnalysis | Exception] = []
-    for path in paths:
+    for position, path in enumerate(paths):
+        if report:
+            report("read", [position])
         try:
             read.append(read_page(path, raw_dir, max_bytes))
         except Exception as exc:
             read.append(exc)
-    nlp.process([a for a in read if isinstance(a, PageAnalysis) and a.extractable])
+    french = [i for i, a in enumerate(read) if isinstance(a, PageAnalysis) and a.extractable]
+    if french:
+        if report:
+            report("nlp", french)
+        try:
+            nlp.process([read[i] for i in french])
+        except Exception:  # one page broke the batch: each page alone, so that only that one fails
+            for i in french:
+                try:
+                    nlp.process([read[i]])
+                except Exception as exc:
+                    read[i] = exc
     outcomes: list[Record | Exception] = []
-    for analysis in read:
+    for position, analysis in enumerate(read):
         if isinstance(analysis, Exception):
             outcomes.append(analysis)
             continue
+        if report:
+            report("extract", [position])
         try:
             if analysis.extractable:
                 for stage in STAGES:
@@ -127,6 +150,23 @@ def process_page(path: Path, raw_dir: Path, max_bytes: int | None = None) -> Rec
 # --- the batch -------------------------------------------------------------------------------------
 
 
+class InputShrank(UsageError):
+    """The input folder holds far fewer pages than the last run knew (a crawl disk that did not mount)."""
+
+
+@dataclass
+class BatchOptions:
+    """How ``run_batch`` goes about it (the ``crpv extract`` options)."""
+
+    force: bool = False  # redo every page, even unchanged ones
+    prune: bool = False  # drop the records of pages no longer in the input
+    allow_shrink: bool = False  # go on when the input lost more than half of the pages the last run knew
+    max_bytes: int | None = None
+    workers: int = 1  # processes; 0 runs in this process, without time or memory limits
+    page_timeout: float = 60.0
+    page_memory_mb: float = 1000.0
+
+
 @dataclass
 class BatchSummary:
     total: int = 0
@@ -136,14 +176,20 @@ class BatchSummary:
     duplicates: int = 0
     events: int = 0
     removed: int = 0
+    ignored: int = 0
+    vanished: int = 0
     errors: list[ErrorEntry] = field(default_factory=list)
 
     def line(self, out_dir: Path) -> str:
         parts = [f"{self.total} pages: {self.processed} processed, {self.skipped} unchanged, {self.failed} failed"]
         if self.duplicates:
             parts.append(f"{self.duplicates} duplicates of another page (one record each)")
+        if self.vanished:
+            parts.append(f"{self.vanished} no longer in the input (their records kept; --prune drops them)")
         if self.removed:
             parts.append(f"{self.removed} removed (no longer in the input)")
+        if self.ignored:
+            parts.append(f"{self.ignored} other files ignored (not pages)")
         parts.append(f"{self.events} events")
         text = "; ".join(parts) + f" -> {out_dir}"
         if self.failed:
@@ -151,13 +197,14 @@ class BatchSummary:
         return text
 
 
-def _error_entry(rel: str, exc: Exception, sha256: str | None) -> ErrorEntry:
+def error_entry(rel: str, exc: Exception, sha256: str | None) -> ErrorEntry:
+    """The error line of a page that failed: the ``PageError``'s kind and sentence, else an internal error."""
+    path = display_path(rel)
     if isinstance(exc, PageError):
-        return ErrorEntry(path=rel, error=type(exc).__name__, message=str(exc), sha256=sha256)
-    LOGGER.debug("internal error on %s", rel, exc_info=exc)
-    return ErrorEntry(
-        path=rel, error="InternalError", message=f"{type(exc).__name__}: {exc} (please report this page)", sha256=sha256
-    )
+        return ErrorEntry(path=path, error=type(exc).__name__, message=str(exc), sha256=sha256)
+    LOGGER.debug("internal error on %s", path, exc_info=exc)
+    message = f"{type(exc).__name__}: {exc} (please report this page)"
+    return ErrorEntry(path=path, error="InternalError", message=message[:2000], sha256=sha256)
 
 
 @dataclass
@@ -172,6 +219,7 @@ class _Page:
     error: ErrorEntry | None = None
     stored: str | None = None  # the record as it is on disk, when it was not redone
     known: dict | None = None  # the manifest entry of an unchanged duplicate (its record is not on disk)
+    vanished: bool = False  # no longer in the input: its record is kept (without --prune)
 
     @property
     def id(self) -> str | None:
@@ -194,8 +242,9 @@ def _without_duplicate_warning(record: Record) -> Record:
 
 
 def _rank(page: _Page) -> tuple:
-    """Among pages of one canonical URL: the one fetched last, else the longer text, else the first path."""
-    return (page.fetched_at, page.text_chars, [-ord(c) for c in page.rel])
+    """Among pages of one canonical URL: one still in the input, then the one fetched last, else the
+    longer text, else the first path."""
+    return (not page.vanished, page.fetched_at, page.text_chars, [-ord(c) for c in page.rel])
 
 
 def _groups(pages: list[_Page]) -> dict[str, list[_Page]]:
@@ -221,43 +270,73 @@ def _mark_winner(record_key: str, group: list[_Page]) -> None:
     winner.record = winner.record.model_copy(update={"warnings": [*winner.record.warnings, warning]})
 
 
-def _process(todo: list[_Page], raw_dir: Path, max_bytes: int, summary: BatchSummary, on_page) -> None:
+def _process(todo: list[_Page], raw_dir: Path, options: BatchOptions, summary: BatchSummary, on_page) -> None:
+    """The pages through the stages: in worker processes under the time and memory limits, or (with
+    ``workers=0``) here."""
+
+    def done(page: _Page, outcome) -> None:
+        if on_page:
+            on_page(page.rel)
+        page.known = None
+        if isinstance(outcome, ErrorEntry):
+            page.error = outcome.model_copy(update={"sha256": page.sha256})
+        elif isinstance(outcome, Exception):
+            page.error = error_entry(page.rel, outcome, page.sha256)
+        else:
+            page.record = outcome
+            summary.processed += 1
+
     batch_size = settings.section("run").batch_size
-    for start in range(0, len(todo), batch_size):
-        chunk = todo[start : start + batch_size]
-        outcomes = process_batch([page.path for page in chunk], raw_dir, max_bytes=max_bytes)
-        for page, outcome in zip(chunk, outcomes):
-            if on_page:
-                on_page(page.rel)
-            page.known = None
-            if isinstance(outcome, Exception):
-                page.error = _error_entry(page.rel, outcome, page.sha256)
-            else:
-                page.record = outcome
-                summary.processed += 1
+    if options.workers <= 0:
+        for start in range(0, len(todo), batch_size):
+            chunk = todo[start : start + batch_size]
+            for page, outcome in zip(chunk, process_batch([p.path for p in chunk], raw_dir, options.max_bytes)):
+                done(page, outcome)
+        return
+    prepare()  # before the fork: the workers share the loaded model and tables
+    pool = PagePool(
+        raw_dir,
+        workers=options.workers,
+        page_timeout=options.page_timeout,
+        memory_mb=options.page_memory_mb,
+        max_bytes=options.max_bytes,
+        batch_size=batch_size,
+    )
+    pool.run([page.path for page in todo], on_done=lambda index, outcome: done(todo[index], outcome))
 
 
 def run_batch(
     raw_dir: Path,
     out_dir: Path,
+    options: BatchOptions | None = None,
     *,
-    force: bool = False,
-    max_bytes: int | None = None,
     on_page: Callable[[str], None] | None = None,
 ) -> BatchSummary:
     """Process every page below ``raw_dir`` into ``out_dir``; a failing page never stops the run."""
-    max_bytes = max_bytes or settings.section("load").max_bytes
+    options = options or BatchOptions()
+    max_bytes = options.max_bytes or settings.section("load").max_bytes
     summary = BatchSummary()
+    export.remove_leftovers(out_dir)
     previous = export.read_manifest(out_dir)
+    inputs = scan_inputs(raw_dir, exclude=out_dir)
+    known = previous.get("inputs", {})
+    present = {display_path(p.relative_to(raw_dir).as_posix()) for p in inputs.pages}
+    lost = [rel for rel in known if rel not in present]
+    if known and len(lost) > len(known) / 2 and not options.allow_shrink:
+        raise InputShrank(
+            f"{raw_dir} holds {len(present)} pages where the last run knew {len(known)} ({len(lost)} are gone): "
+            "is the input folder the right one (a disk that did not mount)? Nothing was changed; "
+            "pass --allow-shrink to go on"
+        )
     fp = fingerprint()
-    reuse = not force and previous.get("pipeline_fingerprint") == fp
-    old_inputs: dict[str, dict] = previous.get("inputs", {}) if reuse else {}
-    paths = iter_pages(raw_dir)
-    summary.total = len(paths)
+    reuse = not options.force and previous.get("pipeline_fingerprint") == fp
+    old_inputs: dict[str, dict] = known if reuse else {}
+    summary.total = len(inputs.pages)
+    summary.ignored = inputs.ignored
     pages: list[_Page] = []
     pending: list[_Page] = []
-    for path in paths:
-        rel = path.relative_to(raw_dir).as_posix()
+    for path in inputs.pages:
+        rel = display_path(path.relative_to(raw_dir).as_posix())
         try:
             sha256 = hashlib.sha256(path.read_bytes()).hexdigest() if path.stat().st_size <= max_bytes else None
         except OSError as exc:
@@ -280,14 +359,33 @@ def run_batch(
                     on_page(rel)
                 continue
         pending.append(page)
-    _process(pending, raw_dir, max_bytes, summary, on_page)
+    _process(pending, raw_dir, options, summary, on_page)
     # an unchanged duplicate whose page now wins (the other changed or went) is read again
     again = [group[0] for group in _groups(pages).values() if group[0].record is None]
     again += [p for p in pages if p.known and p.known.get("id") not in _groups(pages)]
     if again:
         summary.skipped -= len(again)
-        _process(again, raw_dir, max_bytes, summary, None)
-    return _write_outputs(out_dir, fp, pages, summary)
+        _process(again, raw_dir, options, summary, None)
+    kept = [] if options.prune else _vanished(out_dir, known, present)
+    summary.vanished = len(kept)
+    return _write_outputs(out_dir, fp, pages + kept, summary)
+
+
+def _vanished(out_dir: Path, known: dict[str, dict], present: set[str]) -> list[_Page]:
+    """The pages of the last run that are no longer in the input, with their records (kept)."""
+    kept = []
+    for rel, entry in known.items():
+        if rel in present:
+            continue
+        page = _Page(rel, entry.get("sha256"), vanished=True)
+        if entry.get("status") == "ok" and (stored := export.read_record_text(out_dir, entry["id"])):
+            page.record, page.stored = stored
+        elif entry.get("status") == "duplicate":
+            page.known = entry
+        else:
+            continue  # a page that failed and is gone leaves nothing to keep
+        kept.append(page)
+    return kept
 
 
 def _write_outputs(out_dir: Path, fp: str, pages: list[_Page], summary: BatchSummary) -> BatchSummary:
@@ -328,6 +426,8 @@ def _write_outputs(out_dir: Path, fp: str, pages: list[_Page], summary: BatchSum
             if content != page.stored:
                 export.write_atomic(export.document_path(out_dir, page.id), content)
             kept[page.rel] = page.record
+        if page.vanished:
+            entry["missing"] = True
         inputs[page.rel] = entry
     (out_dir / "documents").mkdir(parents=True, exist_ok=True)
     summary.removed = len(export.remove_stale_documents(out_dir, {r.id for r in kept.values()}))

@@ -199,6 +199,15 @@ def _attach_times(text: str, found: list[Found]) -> list[Found]:
 # --- normalisation and resolution ----------------------------------------------------------------
 
 
+def impossible(found: Found) -> bool:
+    """A complete day that no calendar has ("le 31 juin 2019", "les 30 et 31 février 2020")."""
+    if found.d2 is None or found.m2 is None or found.y2 is None:
+        return False
+    if normalise_day(found.d2, found.m2, found.y2) is None:
+        return True
+    return found.d1 is not None and normalise_day(found.d1, found.m1 or found.m2, found.y1 or found.y2) is None
+
+
 def normalise_day(day: int, month: int, year: int) -> date | None:
     """A complete day -> date; None for an impossible one ("31 juin")."""
     try:

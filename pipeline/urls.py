@@ -12,7 +12,7 @@ import hashlib
 import re
 from functools import lru_cache
 from pathlib import PurePosixPath
-from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit
 
 from . import resources
 
@@ -52,6 +52,16 @@ def site_of(url: str | None) -> str | None:
     """'https://www.irev.fr/x' -> 'irev.fr'; None for a relative or broken URL."""
     name = host(url)
     return name.removeprefix("www.") if name else None
+
+
+def join(base: str | None, href: str) -> str:
+    """``href`` made absolute against ``base``; ``href`` as it is when either cannot be parsed."""
+    if not base or split(base) is None:
+        return href
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return href
 
 
 def canonical_query(query: str) -> str:

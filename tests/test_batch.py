@@ -32,10 +32,11 @@ def mixed_raw(raw_dir):
         for seed in SEEDS.glob("*.txt"):
             shutil.copy(seed, raw_dir / seed.name)
     (raw_dir / "empty.html").write_bytes(b"")
-    (raw_dir / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8)
+    (raw_dir / "photo.html").write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8)  # a JPEG saved as .html
+    (raw_dir / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8)  # not a page file: ignored
     html = (FIXTURES / "article.html").read_text().replace("journee-regionale-acteurs", "page-coupee")
     (raw_dir / "truncated.html").write_text(html[: html.index("Après une plénière")])
-    (raw_dir / "data.json").write_text(json.dumps({"items": [1, 2, 3]}))
+    (raw_dir / "data.txt").write_text(json.dumps({"items": [1, 2, 3]}))
     (raw_dir / "english.html").write_text(ENGLISH)
     with open(raw_dir / "huge.html", "wb") as handle:
         handle.write(b"<html><body>" + b"<p>bla</p>" * 2_000_000 + b"</body></html>")  # 20 MB
@@ -53,10 +54,11 @@ def test_bad_pages_are_error_lines_and_the_run_goes_on(mixed_raw, tmp_path):
     assert "Traceback" not in result.output
     errors = {e["path"]: e for e in map(json.loads, (out / "errors.jsonl").read_text().splitlines())}
     assert errors["empty.html"]["error"] == "EmptyPage"
-    assert errors["photo.jpg"]["error"] == "BinaryPage"
-    assert errors["data.json"]["error"] == "NotAPage"
+    assert errors["photo.html"]["error"] == "BinaryPage"
+    assert errors["data.txt"]["error"] == "NotAPage"
     assert errors["huge.html"]["error"] == "PageTooLarge" and "--max-bytes" in errors["huge.html"]["message"]
-    assert set(errors) == {"empty.html", "photo.jpg", "data.json", "huge.html"}
+    assert set(errors) == {"empty.html", "photo.html", "data.txt", "huge.html"}
+    assert "1 other files ignored" in result.output
     manifest = json.loads((out / "manifest.json").read_text())
     records = {
         path: Record.model_validate_json((out / "documents" / f"{entry['id']}.json").read_text())
@@ -103,10 +105,31 @@ def test_changed_and_removed_pages_are_redone_and_dropped(raw_dir, tmp_path):
         (FIXTURES / "article.html").read_text().replace("une centaine", "une soixantaine")
     )
     result = run(raw_dir, "-o", out)
-    assert "1 processed" in result.output and "1 removed" in result.output
+    assert result.exit_code == 0 and "1 processed" in result.output and "1 no longer in the input" in result.output
+    assert len(list((out / "documents").glob("*.json"))) == 2  # a vanished page is never wiped without --prune
+    manifest = json.loads((out / "manifest.json").read_text())["inputs"]
+    assert manifest["other.html"]["missing"] is True and "missing" not in manifest["article.html"]
+    pruned = run(raw_dir, "-o", out, "--prune")
+    assert pruned.exit_code == 0 and "1 removed" in pruned.output
     [document] = list((out / "documents").glob("*.json"))
     assert "une soixantaine" in document.read_text()
     assert list(json.loads((out / "manifest.json").read_text())["inputs"]) == ["article.html"]
+
+
+def test_an_input_that_lost_most_of_its_pages_is_refused(raw_dir, tmp_path):
+    for n in range(3):
+        (raw_dir / f"p{n}.html").write_text(_with_url(f"https://www.exemple-crpv.fr/a{n}"), encoding="utf-8")
+    out = tmp_path / "out"
+    assert run(raw_dir, "-o", out).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    for n in range(3):
+        (raw_dir / f"p{n}.html").unlink()  # the crawl disk did not mount
+    for flags in ((), ("--prune",), ("--quiet",)):
+        refused = run(raw_dir, "-o", out, *flags)
+        assert refused.exit_code == 2 and "the last run knew 3" in refused.output and "Traceback" not in refused.output
+    assert {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    allowed = run(raw_dir, "-o", out, "--prune", "--allow-shrink")
+    assert allowed.exit_code == 0 and list((out / "documents").glob("*.json")) == []
 
 
 def test_events_and_errors_files_load_as_json_lines(raw_dir, tmp_path):
@@ -141,7 +164,7 @@ def test_a_held_lock_is_reported(raw_dir, tmp_path):
     out.mkdir()
     with FileLock(str(out / ".crpv.lock")):
         result = run(raw_dir, "-o", out)
-    assert result.exit_code == 3 and "another run" in result.output
+    assert result.exit_code == 75 and "another run" in result.output
 
 
 def _with_url(url: str, text: str = "") -> str:
@@ -187,6 +210,10 @@ def test_the_page_fetched_last_wins_and_a_gone_winner_hands_over(raw_dir, tmp_pa
     result = run(raw_dir, "-o", out)
     assert result.exit_code == 0
     [document] = list((out / "documents").glob("*.json"))
+    record = Record.model_validate_json(document.read_text())
+    assert record.source.path == "old.html"  # a page still in the input wins over one that is gone
+    assert any("same canonical URL as new.html" in w for w in record.warnings)
+    assert run(raw_dir, "-o", out, "--prune").exit_code == 0
     record = Record.model_validate_json(document.read_text())
     assert record.source.path == "old.html" and not any("same canonical URL" in w for w in record.warnings)
 

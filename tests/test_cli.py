@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 
@@ -82,3 +83,61 @@ def test_a_bad_settings_file_is_a_usage_error(tmp_path):
     bad.write_text("[events]\nnope = 1\n", encoding="utf-8")
     result = runner.invoke(app, ["--config", str(bad), "schema", "-o", str(tmp_path / "s.json")])
     assert result.exit_code == 2 and "unknown setting events.nope" in result.output
+
+
+def _bad_arguments(tmp_path):
+    a_file = tmp_path / "a-file.txt"
+    a_file.write_text("x", encoding="utf-8")
+    not_json = tmp_path / "not.json"
+    not_json.write_text("{nope", encoding="utf-8")
+    not_record = tmp_path / "other.json"
+    not_record.write_text('{"a": 1}', encoding="utf-8")
+    read_only = tmp_path / "read-only"
+    read_only.mkdir()
+    read_only.chmod(0o555)
+    missing = tmp_path / "missing"
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    return [
+        ["show", str(missing)],
+        ["show", str(tmp_path)],
+        ["show", str(not_json)],
+        ["show", str(not_record)],
+        ["extract", str(missing)],
+        ["extract", str(a_file)],
+        ["extract", str(raw), "-o", str(a_file)],
+        ["extract", str(raw), "-o", str(a_file / "under")],
+        ["schema", "-o", str(a_file / "schema.json")],
+        ["schema", "-o", str(tmp_path)],
+        ["eval", str(missing)],
+        ["eval", str(a_file)],
+        ["eval-cleaning", str(missing)],
+        ["eval-cleaning", str(raw)],
+        ["bench", str(missing)],
+        ["--config", str(missing), "schema"],
+        ["--config", str(not_json), "schema"],
+    ] + ([] if os.geteuid() == 0 else [["extract", str(raw), "-o", str(read_only / "out")]])
+
+
+def test_each_command_on_each_bad_argument_is_one_line_and_exit_2(tmp_path):
+    for args in _bad_arguments(tmp_path):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (args, result.output, result.exception)
+        assert "Traceback" not in result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        lines = [line for line in result.output.splitlines() if line.strip()]
+        assert len(lines) == 1 and lines[0].startswith("crpv: error:"), (args, result.output)
+
+
+def test_a_bug_is_one_line_and_exit_70(monkeypatch, tmp_path):
+    from pipeline import run
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(run, "run_batch", broken)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    result = runner.invoke(app, ["extract", str(raw), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 70 and "internal error: RuntimeError: a bug" in result.output
+    assert "Traceback" not in result.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from hypothesis import given
@@ -68,7 +69,7 @@ def test_fold_and_fold_map_agree_on_any_text(text):
 def test_longest_first_never_keeps_two_overlapping_items_and_keeps_the_longest(raw):
     items = [(s, s + length, rank) for s, length, rank in raw]
     kept = longest_first(items, span=lambda i: (i[0], i[1]), rank=lambda i: i[2])
-    for a, b in zip(kept, kept[1:]):
+    for a, b in itertools.pairwise(kept):
         assert a[1] <= b[0]
     if items:
         longest = max(i[1] - i[0] for i in items)

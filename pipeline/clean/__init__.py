@@ -23,6 +23,7 @@ from .. import settings
 from ..errors import NoContent
 from ..models import Document, LoadedPage
 from ..text import fold, normalise, normalise_line
+from ..urls import is_web_url
 from . import maintext, metadata
 from .document import Fields, assemble, image_dates, is_kept_line, rules, title_from_slug
 from .selectors import select
@@ -43,7 +44,7 @@ def clean_html(page: LoadedPage) -> tuple[Document, list[str]]:
 
     extracted = trafilatura.bare_extraction(
         page.text,
-        url=base_url,
+        url=base_url if is_web_url(base_url) else None,
         with_metadata=True,
         include_comments=False,
         include_tables=True,

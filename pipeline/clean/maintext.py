@@ -11,11 +11,10 @@ kept, less the lines that stand in the page's sidebars, menus and footers. Selec
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Tag
 
-from .. import settings
+from .. import settings, urls
 from ..models import Image, Link
 from ..temporal import find_expressions
 from ..text import fold, normalise, normalise_line
@@ -184,7 +183,7 @@ def images(container: Tag, base_url: str | None) -> list[Image]:
             credit = credit_of(credit)[1] or credit
         found.append(
             Image(
-                src=urljoin(base_url, src) if base_url else src,
+                src=urls.join(base_url, src),
                 alt=normalise_line(img.get("alt", "")) or None,
                 caption=caption,
                 credit=credit,
@@ -201,7 +200,7 @@ def links(container: Tag, base_url: str | None) -> list[Link]:
         href = a["href"].strip()
         if not href or href.startswith(("#", "javascript:")) or a.find_parent(class_=rules().share_link_parent):
             continue
-        url = urljoin(base_url, href) if base_url else href
+        url = urls.join(base_url, href)
         if url in seen:
             continue
         seen.add(url)

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup, Tag
 from .. import resources, settings
 from ..temporal import parse_metadata_date
 from ..text import fold, normalise_line
-from ..urls import site_of
+from ..urls import site_of, split
 from .document import Fields, rules
 from .selectors import select
 
@@ -85,8 +85,14 @@ def read_metadata(soup: BeautifulSoup, sidecar_url: str | None, fields: Fields) 
     v = vocabulary()
     meta = MetaTags(soup)
     canonical = soup.find("link", rel="canonical")
-    fields.set("url", canonical.get("href") if canonical else None, "html:link-canonical")
-    fields.set("url", meta.first(*v["url_meta"]), "meta:og:url")
+    for value, rule in (
+        (canonical.get("href") if canonical else None, "html:link-canonical"),
+        (meta.first(*v["url_meta"]), "meta:og:url"),
+    ):
+        if value and split(value) is None:
+            fields.warnings.append(f"{rule} {value[:80]!r} is not a valid URL: ignored")
+            continue
+        fields.set("url", value, rule)
     fields.set("url", sidecar_url, "sidecar:url")
     fields.set("site", site_of(fields.values.get("url")), "url-host")
     fields.set("site_name", meta.first(*v["site_name_meta"]), "meta:og:site_name")
