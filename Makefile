@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 CODE   := pipeline tests scripts
 
-.PHONY: install run test lint format floors eval bench schema clean
+.PHONY: install run test lint format floors fuzz hostile eval bench schema clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,16 @@ eval: $(STAMP)
 	$(BIN)/crpv eval devset --baseline
 	@for set in heldout*/; do if [ -d "$$set/gold" ]; then $(BIN)/crpv eval "$${set%/}" --baseline; fi; done
 	@if [ -d $(SHARED)/peer-data/trafilatura-eval ]; then $(BIN)/crpv eval-cleaning $(SHARED)/peer-data/trafilatura-eval; fi
+
+## A bounded fuzz run of the whole per-page function (mutated bundled pages); crashes become tests.
+FUZZ_INPUTS ?= 2000
+fuzz: $(STAMP)
+	$(BIN)/python scripts/fuzz.py --inputs $(FUZZ_INPUTS)
+
+## Every hostile input at full size (tests/hostile.py) through `crpv extract`, timed, into build/hostile.
+hostile: $(STAMP)
+	rm -rf build/hostile && $(BIN)/python -m tests.hostile build/hostile/raw
+	$(BIN)/crpv extract build/hostile/raw -o build/hostile/out --workers 2; test $$? -le 1
 
 ## Pages per second and peak memory on raw/ and the dev corpus.
 bench: $(STAMP)
