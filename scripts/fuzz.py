@@ -42,7 +42,7 @@ SNIPPETS = [
     b"<meta charset='cp1252'>",
     b"<a href='http://[fe80::1/x'>",
     b"<link rel='canonical' href='?p=1'>",
-    "le 31 juin 2019".encode(),
+    b"le 31 juin 2019",
     "les 30 et 31 février".encode(),
     "du 28 décembre au 3 janvier".encode(),
     "lundi 11 décembre".encode(),
@@ -57,7 +57,7 @@ SNIPPETS = [
     b"&nbsp;" * 20,
     "Publié le 30/02/2021".encode(),
     "© DR".encode(),
-    "une centaine de participants".encode(),
+    b"une centaine de participants",
 ]
 
 
