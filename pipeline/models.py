@@ -270,9 +270,11 @@ class Anchor:
 @dataclass
 class TextAnalysis:
     """One text of a page (its main text, or its title) and what the stages found in it. The title
-    goes through the same functions as the main text."""
+    goes through the same functions as the main text. ``text`` is the ``text.view`` of the page's
+    characters (``source``): the same length, so every span found in one holds in the other."""
 
     text: str
+    source: str = ""
     doc: Any = None  # the spaCy Doc (nlp)
     sentences: list[Span] = field(default_factory=list)  # nlp: sentences, never across a line break
     dates: list[DateEntity] = field(default_factory=list)  # dates
@@ -297,10 +299,12 @@ class PageAnalysis:
     events: list[Event] = field(default_factory=list)  # events
 
     def __post_init__(self) -> None:
+        from .text import view
+
         if not self.body.text:
-            self.body = TextAnalysis(self.document.text)
+            self.body = TextAnalysis(view(self.document.text), self.document.text)
         if not self.title.text:
-            self.title = TextAnalysis(self.document.title or "")
+            self.title = TextAnalysis(view(self.document.title or ""), self.document.title or "")
 
     @property
     def extractable(self) -> bool:

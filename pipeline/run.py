@@ -26,6 +26,7 @@ from .load import display_path, load_page, scan_inputs
 from .models import SCHEMA_VERSION, ErrorEntry, PageAnalysis, Record, Source
 from .places import load_places
 from .pool import PagePool
+from .text import dominant_apostrophe
 from .urls import is_web_url, record_id, site_of
 
 LOGGER = logging.getLogger(__name__)
@@ -89,8 +90,49 @@ def record(analysis: PageAnalysis) -> Record:
         events=analysis.events,
         entities=analysis.entities,
         warnings=analysis.warnings,
-    )
-    return Record.model_validate(result.model_dump())
+    ).model_dump()
+    _page_characters(result, document.text)
+    return Record.model_validate(result)
+
+
+def _page_characters(data: dict, text: str) -> None:
+    """The stages read the text's ``view``; the record gives back the page's own characters: a value
+    with a span is that span of the text, a name or role read in it takes the page's apostrophe
+    (canonical names of the gazetteer and of the COG stay as they are)."""
+    apostrophe = dominant_apostrophe(text)
+
+    def spans(node) -> None:
+        if isinstance(node, dict):
+            span = node.get("span")
+            fits = span and 0 <= span[0] <= span[1] <= len(text)
+            if isinstance(node.get("text"), str) and fits and len(node["text"]) == span[1] - span[0]:
+                node["text"] = text[span[0] : span[1]]
+            for value in node.values():
+                spans(value)
+        elif isinstance(node, list):
+            for value in node:
+                spans(value)
+
+    def written(value: str | None) -> str | None:
+        return value.replace("'", apostrophe) if value and apostrophe != "'" else value
+
+    spans(data["entities"])
+    spans(data["events"])
+    for person in data["entities"]["people"]:
+        person["name"], person["role"] = written(person["name"]), written(person["role"])
+        if not person.get("organisation_id"):
+            person["organisation"] = written(person.get("organisation"))
+    for org in data["entities"]["organisations"]:
+        if not org.get("id") or org.get("rule") == "gazetteer+place":
+            org["name"] = written(org["name"])
+    for event in data["events"]:
+        event["name"] = written(event["name"])
+        for org in event["organisers"]:
+            org["name"] = org["name"] if org.get("id") else written(org["name"])
+        if event.get("location") and event["location"].get("venue"):
+            event["location"]["venue"] = written(event["location"]["venue"])
+        if event.get("participants"):
+            event["participants"]["unit"] = written(event["participants"].get("unit"))
 
 
 def process_batch(

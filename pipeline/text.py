@@ -1,7 +1,9 @@
 """Text: the helpers every stage shares, so that each exists once.
 
 * ``normalise`` / ``normalise_line``: a page's text tidied for storage (NFC, line ends, runs of spaces,
-  blank lines). Every span a later stage records points into the normalised text.
+  blank lines), its own characters kept: typographic apostrophes, guillemets, no-break spaces.
+* ``view``: the same text with each apostrophe look-alike read as "'" and each no-break or thin space as
+  " ", character for character: the stages match on it, and every span they record holds in the text.
 * ``fold``: the one comparison key of the package (case, accents, ligatures, apostrophes, dashes and
   spacing ignored). Only for matching and comparing, never for output. ``Folded`` is the same fold of a
   whole text with a map back to the original offsets, for patterns matched on folded text.
@@ -18,9 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import TypeVar
 
-# Apostrophe look-alikes written between letters (typographic, modifier letter, acute, grave).
-_APOSTROPHES = re.compile(r"(?<=\w)[’ʼ‘´`](?=\w)|(?<=\s)[’ʼ](?=\w)")
-_SPACES = re.compile(r"[ \t\u00a0\u202f\u2007\u2009\u200a\u3000]+")
+_SPACES = re.compile(r"[ \t]+")
 _INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _BLANK_LINES = re.compile(r"\n{2,}")
 
@@ -31,12 +31,27 @@ _LIGATURES = {"œ": "oe", "æ": "ae", "ß": "ss", "ﬁ": "fi", "ﬂ": "fl"}
 
 
 def normalise(text: str) -> str:
-    """NFC, one kind of apostrophe ('), plain spaces for no-break ones, one space at most, no blank lines."""
+    """NFC, no invisible characters (soft hyphens, zero-width spaces), one space at most, no blank lines;
+    the page's apostrophes, guillemets and no-break spaces are kept."""
     text = unicodedata.normalize("NFC", text)
     text = _INVISIBLE.sub("", text)
-    text = _APOSTROPHES.sub("'", text)
-    lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    return _BLANK_LINES.sub("\n", "\n".join(lines)).strip()
+    lines = (_SPACES.sub(" ", line).strip(" \t") for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return _BLANK_LINES.sub("\n", "\n".join(line for line in lines if line.strip())).strip("\n")
+
+
+_VIEW = str.maketrans({**{c: "'" for c in "’ʼ‘´`"}, **{c: " " for c in "\u00a0\u202f\u2007\u2009\u200a\u3000"}})
+
+
+def view(text: str) -> str:
+    """``text`` with its typographic apostrophes as "'" and its no-break and thin spaces as " ", one
+    character for one: what the stages match on (spans found in it hold in ``text``)."""
+    return text.translate(_VIEW)
+
+
+def dominant_apostrophe(text: str) -> str:
+    """The apostrophe a page writes most ("’" or "'"), to give back to values read in its ``view``."""
+    typographic = text.count("’")
+    return "’" if typographic > text.count("'") else "'"
 
 
 def normalise_line(text: str) -> str:

@@ -31,7 +31,7 @@ def test_url_site_and_text(article):
     assert document.url == "https://www.exemple-crpv.fr/actualites/journee-regionale-acteurs"
     assert document.site == "exemple-crpv.fr"
     assert "une centaine de professionnel·le·s" in document.text
-    assert "l'évaluation et l'observation" in document.text  # apostrophes normalised
+    assert "l’évaluation et l’observation" in document.text  # the page's own apostrophes
     for boilerplate in ("cookies", "Accueil", "Webinaire santé mentale", "1 rue de la Ville", "ORIV", "Partager"):
         assert boilerplate not in document.text
 

@@ -100,19 +100,26 @@ def _patched_clean(monkeypatch, behaviour):
     monkeypatch.setattr(run_module, "clean", clean)  # the workers fork with it
 
 
+def _explode() -> None:
+    grown = [b"x" * 50_000_000 for _ in range(8)]  # 400 MB, every byte written (calloc would not be)
+    time.sleep(30 + len(grown))
+
+
 @pytest.mark.parametrize(
-    ("behaviour", "kind"),
+    ("behaviour", "kind", "timeout"),
     [
-        (lambda: time.sleep(30), "PageTimeout"),
-        (lambda: bytearray(400_000_000) and time.sleep(5), "PageMemory"),
-        (lambda: os.kill(os.getpid(), signal.SIGKILL), "PageCrashed"),
+        (lambda: time.sleep(30), "PageTimeout", 3),
+        (_explode, "PageMemory", 15),
+        (lambda: os.kill(os.getpid(), signal.SIGKILL), "PageCrashed", 3),
     ],
     ids=["hangs", "explodes", "kills-its-process"],
 )
-def test_a_page_that_hangs_explodes_or_crashes_is_stopped_alone(monkeypatch, raw_dir, tmp_path, behaviour, kind):
+def test_a_page_that_hangs_explodes_or_crashes_is_stopped_alone(
+    monkeypatch, raw_dir, tmp_path, behaviour, kind, timeout
+):
     _slow_page(raw_dir)
     _patched_clean(monkeypatch, behaviour)
-    options = BatchOptions(workers=1, page_timeout=3, page_memory_mb=200)
+    options = BatchOptions(workers=1, page_timeout=timeout, page_memory_mb=200)
     started = time.monotonic()
     summary = run_batch(raw_dir, tmp_path / "out", options)
     assert time.monotonic() - started < 25

@@ -8,7 +8,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.text import Folded, alternation, fold, fold_map, longest_first, normalise, normalise_line
+from pipeline.text import Folded, alternation, fold, fold_map, longest_first, normalise, normalise_line, view
 
 
 def test_fold_ignores_case_accents_ligatures_apostrophes_dashes_and_spacing():
@@ -43,7 +43,13 @@ def test_folded_view_gives_spans_of_the_original_text():
 
 
 def test_normalise_tidies_spaces_lines_and_invisible_characters():
-    assert normalise("a\u00a0\u00a0b\r\n\r\n\r\nc\u200b d ") == "a b\nc d"
+    assert normalise("a  \tb\r\n\r\n \u00a0\r\nc\u200b d ") == "a b\nc d"
+
+
+def test_normalise_keeps_the_page_s_own_characters_and_view_reads_them_one_for_one():
+    text = normalise("L’été\u00a0: « Réussite\u202f! »")
+    assert text == "L’été\u00a0: « Réussite\u202f! »"
+    assert view(text) == "L'été : « Réussite ! »" and len(view(text)) == len(text)
     assert normalise_line("Titre\nsur deux lignes") == "Titre sur deux lignes"
 
 

@@ -11,7 +11,7 @@ from functools import lru_cache
 from .. import resources, settings, urls
 from ..language import detect_language
 from ..models import Document, Evidence, Image, Link
-from ..text import fold
+from ..text import fold, view
 from .selectors import Selector
 
 
@@ -121,7 +121,7 @@ def title_from_slug(url: str) -> str | None:
 def is_kept_line(line: str) -> bool:
     """False for the lines that are never main text: field labels, credits, file names, print footers."""
     r = rules()
-    stripped = line.strip()
+    stripped = view(line).strip()
     if not stripped:
         return False
     if fold(stripped.rstrip(" :")) in r.field_labels:

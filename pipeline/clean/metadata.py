@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup, Tag
 
 from .. import resources, settings
 from ..temporal import parse_metadata_date
-from ..text import fold, normalise_line
+from ..text import fold, normalise_line, view
 from ..urls import site_of, split
 from .document import Fields, rules
 from .selectors import select
@@ -190,7 +190,7 @@ def read_visible_dates(soup: BeautifulSoup, container: Tag, fields: Fields) -> N
         line = normalise_line(block.get_text(" ", strip=True)) if block else normalise_line(str(string))
         if len(line) > settings.section("clean").visible_line_chars:
             continue
-        if (m := r.published_line.search(line)) and (value := parse_metadata_date(m.group("date"))):
+        if (m := r.published_line.search(view(line))) and (value := parse_metadata_date(m.group("date"))):
             fields.set("published", value, "html:visible-published-line", line)
-        if (m := r.modified_line.search(line)) and (value := parse_metadata_date(m.group("date"))):
+        if (m := r.modified_line.search(view(line))) and (value := parse_metadata_date(m.group("date"))):
             fields.set("modified", value, "html:visible-modified-line", line)

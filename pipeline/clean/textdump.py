@@ -19,7 +19,7 @@ from .. import resources, settings
 from ..errors import NoContent
 from ..models import Document, Image, Link, LoadedPage
 from ..temporal import parse_metadata_date
-from ..text import fold, normalise, normalise_line
+from ..text import fold, normalise, normalise_line, view
 from ..urls import site_of
 from .document import Fields, assemble, credit_of, is_kept_line, rules, title_from_slug
 
@@ -133,7 +133,7 @@ class _Reader:
         if index >= settings.section("clean").dump_title_lines or "title" in self.fields.values:
             return False
         self.body.clear()  # what stood above the title ("Publié sur IREV (https://irev.fr)") is the print header
-        self.fields.set("title", m.group("title").strip(), "text:title-line", line)
+        self.fields.set("title", _group(m, line, "title").strip(), "text:title-line", line)
         self.fields.set("url", m.group("url"), "text:title-line", line)
         return True
 
@@ -165,7 +165,7 @@ class _Reader:
         return True  # the CMS date field repeats the article's date ("Publié le" says it); not text
 
     def category_line(self, m: re.Match, line: str, index: int) -> bool:
-        value = m.group("value")
+        value = _group(m, line, "value")
         self.categories += [normalise_line(mm.group("text")) for mm in dump_rules().markdown_link.finditer(value)] or [
             value
         ]
@@ -221,6 +221,11 @@ _HANDLERS: dict[str, Callable[[_Reader, re.Match, str, int], bool]] = {
 }
 
 
+def _group(m: re.Match, line: str, name: str) -> str:
+    """A group of a rule's match on the line's ``view``, in the line's own characters."""
+    return line[m.start(name) : m.end(name)]
+
+
 def _rule_match(rule: str, pattern: re.Pattern, line: str) -> re.Match | None:
     if rule in ("image-file", "attachment"):
         return pattern.fullmatch(line)
@@ -237,8 +242,9 @@ def clean_text_dump(page: LoadedPage) -> tuple[Document, list[str]]:
     for index, line in enumerate(normalise("\n".join(_unwrap(raw_lines))).split("\n")):
         if reader.body and fold(line.rstrip(" :|")).startswith(rules().dump_end_lines):
             break  # related links, share buttons, footer: the article is over
+        seen = view(line)  # matched on the view, read in the line's own characters
         for rule, pattern in d.line_rules:
-            if (m := _rule_match(rule, pattern, line)) and _HANDLERS[rule](reader, m, line, index):
+            if (m := _rule_match(rule, pattern, seen)) and _HANDLERS[rule](reader, m, line, index):
                 break
         else:
             reader.text_line(line)
