@@ -10,6 +10,7 @@ the manifest from the current state, so the output always describes exactly the 
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
@@ -35,6 +36,8 @@ LOGGER = logging.getLogger(__name__)
 STAGES: tuple[Callable[[PageAnalysis], None], ...] = (dates.process, entities.process, events.process)
 
 DUPLICATE_WARNING = "same canonical URL as"
+# A record that cannot be written for a reason of its own (its name): that page's error, not the run's.
+_PAGE_WRITE_ERRORS = {errno.ENAMETOOLONG, errno.EINVAL, errno.EILSEQ}
 
 
 @lru_cache(maxsize=1)
@@ -465,8 +468,22 @@ def _write_outputs(out_dir: Path, fp: str, pages: list[_Page], summary: BatchSum
             summary.duplicates += 1
         else:
             content = export.dumps(page.record.model_dump(mode="json"))
-            if content != page.stored:
-                export.write_atomic(export.document_path(out_dir, page.id), content)
+            try:
+                if content != page.stored:
+                    export.write_atomic(export.document_path(out_dir, page.id), content)
+            except OSError as exc:
+                if exc.errno not in _PAGE_WRITE_ERRORS:
+                    raise  # a disk that is full or read-only: no page can be written
+                error = ErrorEntry(
+                    path=page.rel,
+                    error="WriteError",
+                    sha256=page.sha256,
+                    message=f"its record {page.id} could not be written: {exc.strerror}",
+                )
+                summary.errors.append(error)
+                summary.failed += 1
+                inputs[page.rel] = {"sha256": page.sha256, "status": "error", "error": error.model_dump(mode="json")}
+                continue
             kept[page.rel] = page.record
         if page.vanished:
             entry["missing"] = True

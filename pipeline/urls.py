@@ -35,12 +35,18 @@ def split(url: str | None) -> SplitResult | None:
     return parts
 
 
+# A host name: labels of letters, digits and hyphens (an IDN's letters too), 253 characters at most.
+_HOST = re.compile(r"^(?=.{1,253}$)(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)*[^\W_](?:[\w-]{0,61}[^\W_])?\.?$")
+
+
 def host(url: str | None) -> str | None:
-    """The host of an absolute http(s) URL, lower case; None for a relative, broken or other URL."""
+    """The host of an absolute http(s) URL, lower case; None for a relative, broken or other URL, or a
+    host that is not a host name."""
     parts = split(url)
     if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
-    return parts.hostname
+    name = parts.hostname.rstrip(".")
+    return name if _HOST.match(name) else None
 
 
 def is_web_url(url: str | None) -> bool:
@@ -78,6 +84,6 @@ def record_id(url: str | None, path: str) -> str:
         key = f"{name}{parts.path.rstrip('/') or '/'}"
         if query := canonical_query(parts.query):
             key += f"?{query}"
-        return f"{name}-{hashlib.sha1(key.encode()).hexdigest()[:12]}"
+        return f"{name[:100]}-{hashlib.sha1(key.encode()).hexdigest()[:12]}"
     stem = re.sub(r"[^\w.-]+", "-", PurePosixPath(path).stem).strip("-")[:40] or "page"
     return f"local-{stem}-{hashlib.sha1(path.encode('utf-8', 'surrogateescape')).hexdigest()[:8]}"

@@ -102,6 +102,30 @@ def mutate(data: bytes, pool: list[bytes], chance: random.Random) -> bytes:
     return data
 
 
+def _culprit(raw: Path, inputs: dict[str, bytes], exc: Exception) -> str:
+    """The input that makes a whole run fail, found by running each alone; saved as a crash."""
+    from pipeline.run import BatchOptions, run_batch
+
+    print(f"fuzz: a run was aborted ({type(exc).__name__}: {str(exc)[:200]}); looking for its input", file=sys.stderr)
+    for name, data in inputs.items():
+        alone = Path(tempfile.mkdtemp(prefix="crpv-fuzz-alone-"))
+        (alone / "raw").mkdir()
+        (alone / "raw" / name).write_bytes(data)
+        try:
+            run_batch(alone / "raw", alone / "out", BatchOptions(workers=0, allow_shrink=True))
+        except Exception as found:
+            digest = hashlib.sha1(data).hexdigest()[:16]
+            CRASHES.mkdir(parents=True, exist_ok=True)
+            (CRASHES / f"{digest}{Path(name).suffix}").write_bytes(data)
+            (CRASHES / f"{digest}.error.txt").write_text(
+                f"run aborted: {type(found).__name__}: {found}\n", encoding="utf-8"
+            )
+            return f"{digest}{Path(name).suffix}"
+        finally:
+            shutil.rmtree(alone, ignore_errors=True)
+    return "(not found alone)"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Fuzz the per-page function with mutated bundled pages.")
     parser.add_argument("--inputs", type=int, default=2000)
@@ -155,9 +179,9 @@ def main() -> int:
     report = {
         "inputs": totals["inputs"],
         "records": totals["records"],
-        "errors": {k: v for k, v in totals.items() if k not in ("inputs", "records")},
+        "errors": {k: v for k, v in totals.items() if k not in ("inputs", "records", "runs_aborted")},
         "crashes": crashes,
-        "runs_aborted": 0,
+        "runs_aborted": totals["runs_aborted"],
         "seconds": round(time.monotonic() - started, 1),
         "slowest_batch_seconds": round(slowest, 1),
     }

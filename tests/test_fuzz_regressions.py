@@ -8,16 +8,20 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import PageError
-from pipeline.run import process_batch
+from pipeline.run import BatchOptions, process_batch, run_batch
 
 CRASHES = sorted(p for p in (Path(__file__).parent / "fuzz_crashes").glob("*") if p.suffix in (".html", ".txt"))
 
 
 @pytest.mark.parametrize("path", CRASHES, ids=[p.name for p in CRASHES])
 def test_a_former_crash_is_a_record_or_a_page_error(path, tmp_path):
-    shutil.copy(path, tmp_path / path.name)
-    [outcome] = process_batch([tmp_path / path.name], tmp_path)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(path, raw / path.name)
+    [outcome] = process_batch([raw / path.name], raw)
     assert not isinstance(outcome, Exception) or isinstance(outcome, PageError), repr(outcome)
+    summary = run_batch(raw, tmp_path / "out", BatchOptions(workers=0))  # and the whole run, outputs included
+    assert all(e.error != "InternalError" for e in summary.errors)
 
 
 def test_the_fuzzer_runs(tmp_path, monkeypatch):
