@@ -36,6 +36,9 @@ def infer_anchor(
     crawler fetched the page (a page cannot speak of a "jeudi 27 novembre" after it was fetched)."""
     if published:
         return Anchor(date.fromisoformat(published), "published", exact=True)
+    oldest = settings.section("dates").anchor_min_year
+    found = [f for f in found if f.y2 is None or f.y2 >= oldest]  # "la loi du 1er juillet 1901" is history
+    title_found = [f for f in title_found if f.y2 is None or f.y2 >= oldest]
     stated = []
     for source, expressions, where in ((text, found, "text"), (title, title_found, "title")):
         for f in expressions:

@@ -37,6 +37,7 @@ from .models import (
     Participants,
     PlaceMention,
 )
+from .temporal import NOT_EVENT_RULES
 from .text import Folded, alternation, fold
 
 LOGGER = logging.getLogger(__name__)
@@ -175,7 +176,11 @@ def _candidates(
     triggers: _Triggers,
 ) -> list[_Candidate]:
     found = []
-    days = [d for d in dates if d.precision == "day"]
+    days = [
+        d
+        for d in dates
+        if d.precision == "day" and d.rule.removeprefix("grammar:").split("+")[0] not in NOT_EVENT_RULES
+    ]
     eligible = {(d.start, d.end) for d in days if not _not_an_event(text, d, sentences.at(d.span[0], d.span)[0])}
     title_trigger = _trigger(fold(title)) if title else None
     for date in days:
@@ -195,7 +200,11 @@ def _candidates(
         if trigger:
             found.append(_Candidate(date, "text", sentence, line, line_index or 0, trigger))
     for date in title_dates:
-        if date.precision == "day" and title_trigger:
+        if (
+            date.precision == "day"
+            and title_trigger
+            and date.rule.removeprefix("grammar:").split("+")[0] not in NOT_EVENT_RULES
+        ):
             found.append(_Candidate(date, "title", (0, 0), (0, 0), 0, title_trigger))
     return found
 
