@@ -352,3 +352,44 @@ def timebank(corpus: Path) -> dict:
         "extra": extra,
         "wrong_value": wrong,
     }
+
+
+# --- all of them -------------------------------------------------------------------------------------
+
+SETS = {
+    "trafilatura-eval-french": ("trafilatura-eval", lambda folder: trafilatura_eval(folder, "french")),
+    "trafilatura-eval": ("trafilatura-eval", lambda folder: trafilatura_eval(folder, "subset")),
+    "article-extraction-benchmark": ("article-extraction-benchmark", article_benchmark),
+    "htmldate-eval-french": ("htmldate-eval", lambda folder: htmldate_eval(folder, "french")),
+    "htmldate-eval": ("htmldate-eval", lambda folder: htmldate_eval(folder, "subset")),
+    "fr-timebank": ("fr-timebank", timebank),
+}
+
+
+def evaluate_anchors(peer_data: Path, names: list[str] | None = None) -> dict[str, dict]:
+    """Every peer set found below ``peer_data`` (or those named), scored."""
+    reports = {}
+    for name, (folder, score) in SETS.items():
+        if names and name not in names:
+            continue
+        if (peer_data / folder).is_dir():
+            reports[name] = score(peer_data / folder)
+    return reports
+
+
+def format_anchors(reports: dict[str, dict]) -> str:
+    lines = []
+    for report in reports.values():
+        size = report.get("pages") or report.get("expressions")
+        lines.append(f"{report['set']}: {size} {'pages' if 'pages' in report else 'expressions'}")
+        for system, scores in report["systems"].items():
+            if all(isinstance(v, dict) for v in scores.values()):
+                cells = "  ".join(
+                    f"{kind} P {v['precision']:.3f} R {v['recall']:.3f} F1 {v['f1']:.3f}" for kind, v in scores.items()
+                )
+            else:
+                cells = "  ".join(f"{k} {v:.3f}" for k, v in scores.items())
+            lines.append(f"  {system:30} {cells}")
+        if "recall_by_form" in report:
+            lines.append("  recall by form: " + ", ".join(f"{k} {v:.2f}" for k, v in report["recall_by_form"].items()))
+    return "\n".join(lines)

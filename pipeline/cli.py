@@ -9,6 +9,7 @@ says which, before any long work starts); 70 internal error (EX_SOFTWARE: a bug,
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import os
 import sys
@@ -282,6 +283,30 @@ def evaluate_cleaning(
     typer.echo(format_cleaning_report(evaluate_trafilatura_corpus(corpus)))
 
 
+@app.command("eval-anchors")
+@guarded
+def evaluate_anchor_sets(
+    peer_data: Annotated[Path, typer.Argument(help="shared/peer-data: the peer test sets and their READMEs.")],
+    only: Annotated[list[str] | None, typer.Option("--set", help="Only this set (repeat for more).")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the scores as JSON here.")] = None,
+) -> None:
+    """Main text, publication dates and French dates on the peer sets, beside their anchors (trafilatura,
+    htmldate, HeidelTime's corpus), by each set's own rules."""
+    from .anchors import evaluate_anchors, format_anchors
+
+    input_folder(peer_data, "shared/peer-data")
+    if json_out:
+        output_file(json_out)
+    reports = evaluate_anchors(peer_data, only)
+    if not reports:
+        raise fail(f"no peer set found in {peer_data} (give shared/peer-data)")
+    typer.echo(format_anchors(reports))
+    if json_out:
+        from .export import dumps, write_atomic
+
+        write_atomic(json_out, dumps(reports))
+
+
 @app.command()
 @guarded
 def bench(
@@ -294,6 +319,57 @@ def bench(
     for folder in folders:
         input_folder(folder)
     typer.echo(format_bench(run_bench(folders, repeat=repeat)))
+
+
+@app.command()
+@guarded
+def dates(
+    source: Annotated[str, typer.Argument(help="A plain-text file, or - for standard input.")] = "-",
+    anchor: Annotated[
+        str | None,
+        typer.Option("--anchor", help="YYYY-MM-DD: the day the text was written (else read from the text itself)."),
+    ] = None,
+) -> None:
+    """The date expressions of a plain text as JSON lines: text, span (into the input as given), start,
+    end, precision, rule, anchor."""
+    from datetime import date
+
+    from .dates import infer_anchor
+    from .models import Anchor
+    from .temporal import find_expressions, resolve
+    from .text import view
+
+    if anchor is not None:
+        try:
+            day = date.fromisoformat(anchor)
+        except ValueError:
+            raise fail(f"--anchor {anchor!r} is not a date (give YYYY-MM-DD)") from None
+    if source == "-":
+        text = sys.stdin.read()
+    else:
+        path = Path(source)
+        if path.is_dir():
+            raise fail(f"{path} is a folder: give a text file, or - for standard input")
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    seen = view(text)  # one character for one: spans hold in the input as given
+    found = find_expressions(seen)
+    used = Anchor(day, "--anchor", exact=True) if anchor is not None else infer_anchor(seen, found, None, [])
+    for expression in found:
+        entity = resolve(expression, used)
+        if entity is None:
+            continue
+        row = {
+            "text": text[entity.span[0] : entity.span[1]],
+            "span": list(entity.span),
+            "start": entity.start,
+            "end": entity.end,
+            "precision": entity.precision,
+            "rule": entity.rule,
+            "anchor": used.day.isoformat() if used else None,
+        }
+        if entity.time:
+            row["time"], row["end_time"] = entity.time, entity.end_time
+        typer.echo(json.dumps(row, ensure_ascii=False))
 
 
 @app.command()

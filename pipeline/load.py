@@ -47,6 +47,8 @@ _HTML_START = re.compile(
 )
 _HTML_TAGS = re.compile(r"</?(html|head|body|div|p|article|section|span|a|table|ul|li|h[1-6])\b[^>]*>", re.I)
 _CLOSING_HTML = re.compile(r"</(html|body)\s*>", re.I)
+# Markup that only an HTML page has, wherever it starts (PHP warnings may come before the doctype).
+_HTML_DOCUMENT = re.compile(r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.I)
 
 
 # Characters removed from a text: C0 controls but tab, line feed and carriage return; DEL.
@@ -257,6 +259,8 @@ def detect_format(text: str) -> str:
     head = text[: settings.section("load").head_bytes]
     stripped = head.lstrip()
     if _HTML_START.match(head) or len(_HTML_TAGS.findall(head)) >= 3:
+        return "html"
+    if _HTML_DOCUMENT.search(text, 0, settings.section("load").truncated_tail_bytes):
         return "html"
     if stripped.startswith(("{", "[")):
         try:

@@ -176,12 +176,29 @@ def test_agenda_items_one_per_row_are_read_as_a_listing(tmp_path):
     assert all(f"Journée régionale numéro {day}" in text for day in (3, 10, 17))
 
 
-def test_a_content_block_much_shorter_than_trafilatura_text_does_not_replace_it(tmp_path):
+def test_a_content_block_never_replaces_trafilatura_text(tmp_path):
     sentence = "Les équipes des centres de ressources ont présenté leurs travaux sur la politique de la ville."
     block = "".join(f"<p>{sentence} Paragraphe {n} du bloc.</p>" for n in range(3))
     after = "".join(f"<p>{sentence * 4} Suite {n} de l'article, hors du bloc.</p>" for n in range(2))
     html = f"<html lang='fr'><body><article><h1>Rencontre</h1><div class='entry-content'>{block}</div>{after}</article></body></html>"
     (tmp_path / "page.html").write_text(html, encoding="utf-8")
     document, _ = clean(load_page(tmp_path / "page.html", tmp_path))
-    assert "Suite 1 de l'article" in document.text  # trafilatura's longer text is kept
-    assert document.evidence["text"].rule == "trafilatura:main-text"
+    assert "Suite 1 de l'article" in document.text  # trafilatura's longer text is kept, all of it
+    assert "Paragraphe 2 du bloc" in document.text
+
+
+def test_the_content_block_gives_back_the_list_items_trafilatura_dropped_and_nothing_after(tmp_path):
+    sentence = (
+        "Les équipes des centres de ressources ont présenté leurs travaux sur la politique de la ville, longuement."
+    )
+    html = (
+        "<html lang='fr'><body><article><h1>Rencontre</h1><div class='entry-content'>"
+        f"<p>{sentence} Premier paragraphe.</p><ul><li>atelier mémoire ;</li><li>atelier emploi ;</li></ul>"
+        f"<p>{sentence} Dernier paragraphe.</p><div class='tags'><a href='/t/1'>Étiquette : santé</a></div>"
+        "<p><a href='/suivant'>Article suivant : la journée des conseils citoyens</a></p>"
+        "</div></article></body></html>"
+    )
+    (tmp_path / "page.html").write_text(html, encoding="utf-8")
+    document, _ = clean(load_page(tmp_path / "page.html", tmp_path))
+    assert "atelier emploi" in document.text and "Dernier paragraphe" in document.text
+    assert "Article suivant" not in document.text and "Étiquette" not in document.text

@@ -108,3 +108,11 @@ def test_broken_sidecar_is_a_warning(raw_dir):
     (raw_dir / "a.meta.json").write_text("{not json")
     page = load_page(path, raw_dir)
     assert page.sidecar is None and any("sidecar" in w for w in page.warnings)
+
+
+def test_php_warnings_before_the_doctype_do_not_make_a_text_dump():
+    warnings = (
+        "<br />\n<b>Warning</b>:  mysql_get_server_info(): Access denied in <b>/www/x.php</b> on line <b>2</b><br />\n"
+        * 40
+    )
+    assert detect_format(warnings + "<!DOCTYPE html><html><body><p>Article</p></body></html>") == "html"

@@ -57,11 +57,11 @@ def clean_html(page: LoadedPage) -> tuple[Document, list[str]]:
         raise NoContent("no main text found in the page (empty article, or a page rendered by JavaScript)")
     metadata.read_title(soup, meta, fields, extracted.title)
     container, raw_text, rule, block = maintext.main_text(soup, raw_text)
-    fields.set("text", "container" if block else "trafilatura", rule, block)
+    fields.set("text", "container" if block else "trafilatura", rule, block)  # the evidence of the main text
     images = maintext.images(container, base_url)
     links = maintext.links(container, base_url)
     lead_tag = next(iter(select(soup, rules().lead_selectors)), None)
-    lead = normalise_line(lead_tag.get_text(" ", strip=True)) if lead_tag else None
+    lead = _lead_text(lead_tag) if lead_tag else None
     if lead and fold(lead)[: settings.section("clean").lead_probe_chars] not in fold(raw_text):
         raw_text = lead + "\n" + raw_text  # the chapô sits outside the body block on Drupal sites
     categories = [normalise_line(c) for c in (extracted.categories or []) if c.strip()]
@@ -71,10 +71,34 @@ def clean_html(page: LoadedPage) -> tuple[Document, list[str]]:
         fold(f"{i.caption} – © {i.credit}") for i in images if i.caption
     }
     lines = [ln for ln in normalise(raw_text).split("\n") if is_kept_line(ln) and fold(ln) not in captions]
-    if lines and fields.values.get("title") and fold(lines[0]) == fold(fields.values["title"]):
+    if lines and fields.values.get("title") and _repeats_title(lines[0], fields.values["title"]):
         lines = lines[1:]  # the title repeated as the first line of the body
     document = assemble(fields, "\n".join(lines), lead, images, links, categories, html_lang)
     return document, fields.warnings
+
+
+def _repeats_title(line: str, title: str) -> bool:
+    """The first line is the title again, maybe with the site's trail: "Titre | Rubrique | DW | 23.05.2021"."""
+    line, title = fold(line), fold(title)
+    if line == title:
+        return True
+    rest = line.removeprefix(title)
+    return (
+        rest != line
+        and rest.lstrip().startswith(("|", "-", "–"))
+        and len(rest) <= settings.section("clean").title_trail_chars
+    )
+
+
+def _lead_text(tag) -> str | None:
+    """The chapô's text without its field label ("Chapo" in a Drupal ``field__label``)."""
+    parts = [
+        text
+        for text in tag.find_all(string=True)
+        if not any("label" in " ".join(p.get("class", [])) for p in text.parents if p is not tag and p.name)
+    ]
+    lead = normalise_line(" ".join(part.strip() for part in parts if part.strip()))
+    return lead or None
 
 
 def clean(page: LoadedPage) -> tuple[Document, list[str]]:

@@ -21,6 +21,7 @@ class BoilerplateRules:
 
     field_labels: frozenset[str]
     dump_end_lines: tuple[str, ...]
+    footer_markers: tuple[str, ...]
     drop_line: re.Pattern
     credit: re.Pattern
     caption_credit: re.Pattern
@@ -62,6 +63,7 @@ def rules() -> BoilerplateRules:
     return BoilerplateRules(
         field_labels=frozenset(fold(label) for label in data["field_labels"]),
         dump_end_lines=tuple(fold(line) for line in data["dump_end_lines"]),
+        footer_markers=tuple(fold(marker) for marker in data["footer_markers"]),
         drop_line=resources.regex([*data["drop_line_patterns"], dated_phrase], re.I),
         credit=re.compile(data["credit_pattern"].replace("{marker}", marker), re.I),
         caption_credit=re.compile(data["caption_credit_pattern"].replace("{marker}", marker), re.I),

@@ -11,6 +11,7 @@ kept, less the lines that stand in the page's sidebars, menus and footers. Selec
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from bs4 import BeautifulSoup, Tag
 
@@ -31,7 +32,7 @@ def _listing(soup: BeautifulSoup, text: str) -> Tag | None:
     only when it holds the start of trafilatura's text (a list of related articles beside an article
     is not the page)."""
     cfg = settings.section("clean")
-    probes = [_squash(line)[:40] for line in text.split("\n") if len(line) >= cfg.min_noise_line_chars][:3]
+    probes = [_squash(line)[:40] for line in text.split("\n") if len(line) >= cfg.min_noise_line_chars]
     boilerplate = {id(el) for el in select(soup, rules().boilerplate_selectors)}
     candidates = select_each(soup, rules().listing_item_selectors)
     for selector in rules().listing_item_selectors:
@@ -55,19 +56,24 @@ def _listing(soup: BeautifulSoup, text: str) -> Tag | None:
                 wrapper = parent.parent
                 if wrapper is not None and len(wrapper.find_all(recursive=False)) <= cfg.max_listing_wrapper_children:
                     parent = wrapper
-                block = _squash(parent.get_text(" ", strip=True))
-                if any(probe in block for probe in probes):
+                # the listing is the page when trafilatura's text stands in its items (it keeps one item
+                # at best); a list of dated items beside an article, in the same block, is not
+                texts = [_squash(item.get_text(" ", strip=True)) for item in siblings]
+                in_items = "".join(texts)
+                if max(map(len, texts)) > cfg.max_listing_item_share * len(in_items):
+                    continue  # one item is most of the text: an article among teasers, not a listing
+                if probes and sum(probe in in_items for probe in probes) >= cfg.min_listing_share * len(probes):
                     return parent
     return None
 
 
-def _main_container(soup: BeautifulSoup, text: str) -> tuple[Tag | None, bool]:
-    """The block that holds the article: a listing's parent; else the first content selector matching
-    one block that covers most of trafilatura's paragraphs; else the first specific one that holds real
-    text (trafilatura fails on table layouts). The flag says whether the block covers trafilatura's text."""
+def _main_container(soup: BeautifulSoup, text: str) -> tuple[str | None, Tag | None]:
+    """(kind, block) of the block that holds the article: "listing", a listing's parent; else "block",
+    the first content selector matching one block that covers most of trafilatura's paragraphs; else
+    "fallback", the first specific one that holds real text (trafilatura fails on table layouts)."""
     cfg = settings.section("clean")
     if (listing := _listing(soup, text)) is not None:
-        return listing, False
+        return "listing", listing
     paragraphs = [_squash(line)[:50] for line in text.split("\n") if len(line) >= cfg.min_paragraph_chars]
     fallback = None
     candidates = select_each(soup, rules().content_selectors)
@@ -84,21 +90,30 @@ def _main_container(soup: BeautifulSoup, text: str) -> tuple[Tag | None, bool]:
             ):
                 fallback = tag
             if paragraphs and sum(p in block_text for p in paragraphs) >= cfg.min_coverage * len(paragraphs):
-                return tag, True
-    return fallback, False
+                return "block", tag
+    return ("fallback", fallback) if fallback is not None else (None, None)
 
 
 def _without_boilerplate_lines(soup: BeautifulSoup, text: str) -> str:
     """trafilatura's text less the lines that stand in the page's sidebars, menus and footers (it keeps
-    them on table and column layouts)."""
+    them on table and column layouts). A block that holds the article itself is not a sidebar, whatever
+    its classes (a Blogger post sits in a ``div.widget.Blog``)."""
+    cfg = settings.section("clean")
+    lines = [line for line in normalise(text).split("\n") if line]
+    keys = [_squash(line) for line in lines]
+    long_keys = [k for k, line in zip(keys, lines, strict=True) if len(line) >= cfg.min_paragraph_chars]
     noise = set()
     for block in select(soup, rules().boilerplate_selectors):
-        for line in block.get_text("\n", strip=True).split("\n"):
-            if len(line) >= settings.section("clean").min_noise_line_chars:
-                noise.add(_squash(line))
+        block_lines = [
+            line for line in block.get_text("\n", strip=True).split("\n") if len(line) >= cfg.min_noise_line_chars
+        ]
+        whole = _squash(block.get_text(" ", strip=True))
+        if long_keys and sum(k[:50] in whole for k in long_keys) > cfg.max_article_share_in_sidebar * len(long_keys):
+            continue  # the block holds most of the article: it is the article's (or the page's), not a sidebar
+        noise |= {_squash(line) for line in block_lines}
     if not noise:
-        return text
-    return "\n".join(line for line in normalise(text).split("\n") if _squash(line) not in noise)
+        return "\n".join(lines)
+    return "\n".join(line for line, key in zip(lines, keys, strict=True) if key not in noise)
 
 
 _BLOCKS = [
@@ -144,19 +159,95 @@ def _block_text(container: Tag) -> str:
     return normalise(block.get_text())
 
 
+def _link_texts(container: Tag) -> set[str]:
+    return {key for a in container.find_all("a") if (key := _squash(a.get_text(" ", strip=True)))}
+
+
+# The elements of a content block whose text may be put back into trafilatura's: paragraphs, list
+# items and subheadings (what trafilatura drops of CRPV pages), never a caption or a teaser's <div>.
+_TEXT_ELEMENTS = ["p", "li", "dd", "blockquote", "h2", "h3", "h4", "h5", "h6"]
+
+
+def _paragraph_texts(container: Tag) -> set[str]:
+    """The squashed text of every paragraph, list item and subheading of the block, less headings in
+    capitals (a teaser's kicker: "TIME TRAVELLER")."""
+    found = set()
+    for element in container.find_all(_TEXT_ELEMENTS):
+        if element.find_parent(["figure", "figcaption", "aside", "nav"]) is not None:
+            continue
+        text = element.get_text(" ", strip=True)
+        if element.name.startswith("h") and text.isupper():
+            continue
+        if key := _squash(text):
+            found.add(key)
+    return found
+
+
+def _is_link_line(line: str, links: set[str]) -> bool:
+    """A line that is only link text: a "Next post", a share button, a promotion, a list of tags."""
+    key = _squash(line)
+    if not key or key in links:
+        return True
+    linked = sum(len(k) for k in links if k in key)
+    return linked >= settings.section("clean").max_link_share * len(key)
+
+
+def _merged(trafilatura_text: str, block_text: str, links: set[str], paragraphs: set[str]) -> str:
+    """trafilatura's text, every line of it, with the lines of the content block it dropped put back
+    where they stand between the lines it kept (short paragraphs, list items of CRPV pages); nothing of
+    the block before the first of them or after the last (share buttons, tags, related articles,
+    comments), no line that is only link text; what trafilatura kept after the block is dropped when it
+    is the site's footer."""
+    ours = [line for line in normalise(trafilatura_text).split("\n") if line]
+    block = [line for line in block_text.split("\n") if line]
+    keys = [_squash(line) for line in ours]
+    starts, position = [], 0
+    for key in keys:
+        starts.append(position)
+        position += len(key)
+    ours_all = "".join(keys)
+    block_keys = [_squash(line) for line in block]
+    covered = [bool(key) and key in ours_all for key in block_keys]
+    if not any(covered):
+        return "\n".join(ours)
+    last_covered = len(covered) - 1 - covered[::-1].index(True)
+    out: list[str] = []
+    pointer = 0  # the next line of trafilatura's text to write
+    search = 0  # where in trafilatura's text the block is matched from
+    for j, (line, key) in enumerate(zip(block, block_keys, strict=True)):
+        if covered[j]:
+            found = ours_all.find(key, search)
+            if found == -1:
+                continue  # a repeat of a line already written
+            index = bisect_right(starts, found) - 1
+            out.extend(ours[pointer : index + 1])
+            pointer = max(pointer, index + 1)
+            search = found + len(key)
+        elif pointer and j < last_covered and any(key in p for p in paragraphs) and not _is_link_line(line, links):
+            out.append(line)
+    after = ours[pointer:]
+    if any(marker in fold(line) for line in after for marker in rules().footer_markers):
+        after = []  # what trafilatura kept after the article's block is the site's footer
+    return "\n".join([*out, *after])
+
+
 def main_text(soup: BeautifulSoup, trafilatura_text: str) -> tuple[Tag, str, str, str | None]:
     """(the block the article is in, its raw text, the rule that chose it, the block's description)."""
-    container, covers = _main_container(soup, normalise(trafilatura_text))
+    kind, container = _main_container(soup, normalise(trafilatura_text))
     block_text = _block_text(container) if container is not None else ""
-    if block_text and (
-        not covers or len(block_text) >= settings.section("clean").min_container_share * len(trafilatura_text)
-    ):
-        return (
-            container,
+    where = container.name + "".join(f".{c}" for c in container.get("class", [])) if container is not None else None
+    if kind == "listing" and block_text:
+        return container, block_text, "html:listing", where
+    if kind == "block" and block_text:
+        merged = _merged(
+            _without_boilerplate_lines(soup, trafilatura_text),
             block_text,
-            "html:content-block",
-            container.name + "".join(f".{c}" for c in container.get("class", [])),
+            _link_texts(container),
+            _paragraph_texts(container),
         )
+        return container, merged, "trafilatura+content-block", where
+    if kind == "fallback" and block_text:
+        return container, block_text, "html:content-block", where
     return soup.body or soup, _without_boilerplate_lines(soup, trafilatura_text), "trafilatura:main-text", None
 
 
