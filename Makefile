@@ -43,7 +43,8 @@ eval: $(STAMP)
 	$(BIN)/crpv eval $(SHARED)/dev-corpus --baseline
 	$(BIN)/crpv eval devset --baseline
 	@for set in heldout*/; do if [ -d "$$set/gold" ]; then $(BIN)/crpv eval "$${set%/}" --baseline; fi; done
-	@if [ -d $(SHARED)/peer-data/trafilatura-eval ]; then $(BIN)/crpv eval-cleaning $(SHARED)/peer-data/trafilatura-eval; fi
+	@if [ -d $(SHARED)/real-corpus ]; then $(BIN)/crpv eval $(SHARED)/real-corpus --baseline; fi
+	@if [ -d $(SHARED)/peer-data ]; then $(BIN)/crpv eval-anchors $(SHARED)/peer-data; fi
 
 ## A bounded fuzz run of the whole per-page function (mutated bundled pages); crashes become tests.
 FUZZ_INPUTS ?= 2000
