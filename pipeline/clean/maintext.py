@@ -79,7 +79,8 @@ def _main_container(soup: BeautifulSoup, text: str) -> tuple[str | None, Tag | N
     candidates = select_each(soup, rules().content_selectors)
     for selector in rules().content_selectors:
         tags = candidates[selector.text]
-        outer = [t for t in tags if not any(o is not t and t in o.descendants for o in tags)]
+        chosen = {id(t) for t in tags}
+        outer = [t for t in tags if not any(id(p) in chosen for p in t.parents)]  # identity, never ==
         for tag in outer:
             block_text = _squash(tag.get_text(" ", strip=True))
             if (

@@ -170,7 +170,7 @@ def read_visible_dates(soup: BeautifulSoup, container: Tag, fields: Fields) -> N
     v = vocabulary()
     r = rules()
     for el in select(soup, r.boilerplate_selectors):
-        if el is not container and container not in el.descendants and not el.decomposed:
+        if el is not container and not el.decomposed and not any(p is el for p in container.parents):
             el.decompose()
     for tag in _date_markup(soup):
         label = " ".join(tag.get("class", [])) + " " + (tag.get("itemprop") or "") + " " + (tag.get("property") or "")
