@@ -15,6 +15,7 @@ centre is recognised by the entities stage.
 from __future__ import annotations
 
 import warnings
+from datetime import date
 
 import trafilatura
 from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
@@ -22,6 +23,7 @@ from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 from .. import settings
 from ..errors import NoContent
 from ..models import Document, LoadedPage
+from ..temporal import parse_metadata_date
 from ..text import fold, normalise, normalise_line
 from ..urls import is_web_url
 from . import maintext, metadata
@@ -51,6 +53,7 @@ def clean_html(page: LoadedPage) -> tuple[Document, list[str]]:
         include_images=False,
         include_links=False,
         deduplicate=False,
+        date_extraction_params={"original_date": True, "extensive_search": True, "max_date": date.today().isoformat()},
     )
     raw_text = extracted.text if extracted is not None else ""
     if not raw_text or not raw_text.strip():
@@ -65,7 +68,12 @@ def clean_html(page: LoadedPage) -> tuple[Document, list[str]]:
     if lead and fold(lead)[: settings.section("clean").lead_probe_chars] not in fold(raw_text):
         raw_text = lead + "\n" + raw_text  # the chapô sits outside the body block on Drupal sites
     categories = [normalise_line(c) for c in (extracted.categories or []) if c.strip()]
+    metadata.read_page_dates(soup, container, base_url, fields)
+    guess = parse_metadata_date(extracted.date)  # htmldate's answer, kept when the page itself states it
+    in_data = bool(guess) and metadata.stated_in_data(guess, soup)
     metadata.read_visible_dates(soup, container, fields)  # destructive: removes the boilerplate blocks from soup
+    if guess and (in_data or metadata.stated_outside_prose(guess, soup, base_url)):
+        fields.set("htmldate_published", guess, "htmldate+stated", extracted.date)
 
     captions = {fold(i.caption) for i in images if i.caption} | {
         fold(f"{i.caption} – © {i.credit}") for i in images if i.caption

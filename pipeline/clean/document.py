@@ -159,10 +159,11 @@ def image_dates(images: list[Image]) -> list[str]:
 
 
 def _contradiction(published: str, images: list[Image]) -> str | None:
-    """Why a metadata publication date cannot be the article's, if the article's own images say so."""
-    later = [ym for ym in image_dates(images) if ym > published[:7]]
-    if later:
-        return f"an image of the article dates from {later[-1]}"
+    """Why a metadata publication date cannot be the article's: every dated image of the article was
+    put online after it (one image from then or before, and the later ones are teasers or updates)."""
+    months = image_dates(images)
+    if months and all(ym > published[:7] for ym in months):
+        return f"every image of the article dates from after it ({months[0]} to {months[-1]})"
     return None
 
 
@@ -188,14 +189,31 @@ def assemble(
     """The ``Document`` of the fields collected, with the publication date, lead and language decided."""
     v = fields.values
     published, published_rule = v.get("published"), fields.evidence.get("published")
-    if published is None and (meta_published := v.get("meta_published")):
-        if reason := _contradiction(meta_published, images):
+    # the page's own statement first, then what its metadata, its markup, its address and the line under
+    # its title say, each unless the article's own images are more recent
+    for key in (
+        "htmldate_published",
+        "meta_published",
+        "markup_published",
+        "time_published",
+        "url_published",
+        "line_published",
+    ):
+        if published is not None or not (candidate := v.get(key)):
+            continue
+        if reason := _contradiction(candidate, images):
             fields.warnings.append(
-                f"publication date {meta_published} from {fields.evidence['meta_published'].rule} ignored: "
+                f"publication date {candidate} from {fields.evidence[key].rule} ignored: "
                 f"the article contradicts it ({reason})"
             )
         else:
-            published, published_rule = meta_published, fields.evidence["meta_published"]
+            published, published_rule = candidate, fields.evidence[key]
+    if published_rule is not None and published_rule.rule == "htmldate+stated":
+        # htmldate's day, when the page's metadata or markup says it too, cites the page's own statement
+        for key in ("meta_published", "markup_published", "time_published", "url_published", "line_published"):
+            if v.get(key) == published:
+                published_rule = fields.evidence[key]
+                break
     if published is None:
         fields.warnings.append("no publication date stated by the article: published is null")
     modified = v.get("modified") or v.get("meta_modified")

@@ -13,7 +13,7 @@ import json
 import re
 from functools import lru_cache
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, Comment, Tag
 
 from .. import resources, settings
 from ..temporal import parse_metadata_date
@@ -35,26 +35,31 @@ def vocabulary() -> dict:
     ):
         meta[f"_{key}"] = re.compile(meta[key], flags)
     meta["_site_h1_class"] = re.compile(meta["site_h1_class"])
+    meta["_url_date"] = re.compile(meta["url_date"])
+    meta["_title_meta"] = re.compile("|".join(re.escape(name) for name in meta["title_meta"]), re.I)
     meta["_site_h1_header_id"] = re.compile(meta["site_h1_header_id"])
     return meta
 
 
 class MetaTags:
-    """Every ``<meta>`` of a page read once: (property|name, value) -> content of the first such tag."""
+    """Every ``<meta>`` of a page read once: (property|name|itemprop, value) -> content of the first such
+    tag; names compared case-insensitively."""
 
     def __init__(self, soup: BeautifulSoup):
         self._content: dict[tuple[str, str], str] = {}
         for tag in soup.find_all("meta"):
-            for attr in ("property", "name"):
-                if (value := tag.get(attr)) is not None:
-                    self._content.setdefault((attr, value), tag.get("content", ""))
+            for attr in ("property", "name", "itemprop"):
+                if isinstance(value := tag.get(attr), str):
+                    self._content.setdefault((attr, value.lower()), tag.get("content", ""))
 
     def get(self, *names: str) -> tuple[str | None, str | None]:
         """(content, name) of the first name with a non-empty content: its property first, then its name."""
         for name in names:
-            content = self._content.get(("property", name))
+            content = self._content.get(("property", name.lower()))
             if content is None:
-                content = self._content.get(("name", name))
+                content = self._content.get(("name", name.lower()))
+            if content is None:
+                content = self._content.get(("itemprop", name.lower()))
             if content and content.strip():
                 return content.strip(), name
         return None, None
@@ -164,6 +169,151 @@ def _date_markup(soup: BeautifulSoup) -> list[Tag]:
     ]
 
 
+def read_page_dates(soup: BeautifulSoup, container: Tag, url: str | None, fields: Fields) -> None:
+    """The weaker signs of a publication date, each its own candidate (``document.assemble`` weighs
+    them): the first ``<time datetime>`` of the article, a date in the page's address, and a date line
+    right under the article's title."""
+    v = vocabulary()
+    for tag in container.find_all("time"):
+        label = " ".join(tag.get("class", [])) + " " + (tag.get("itemprop") or "")
+        if v["_event_markup"].search(label) or any(
+            v["_event_markup"].search(" ".join(p.get("class", []))) for p in tag.parents if p.name != "[document]"
+        ):
+            continue
+        shown = tag.get_text(" ", strip=True)
+        if _has_time_of_day(shown) or _has_time_of_day(tag.get("datetime") or "", iso=True):
+            continue  # "13 novembre 2015, à partir de 9h": an event's schedule, not a publication
+        if value := parse_metadata_date(tag.get("datetime") or shown):
+            fields.set("time_published", value, "html:time", shown or tag.get("datetime"))
+            break
+    if url and (m := v["_url_date"].search(url)):
+        year, month, day = (
+            (m.group("y"), m.group("m"), m.group("d"))
+            if m.group("y")
+            else (m.group("y2"), m.group("m2"), m.group("d2"))
+        )
+        fields.set("url_published", parse_metadata_date(f"{year}-{month}-{day}"), "url-date", url)
+    heading = soup.find("h1")
+    if heading is not None:
+        for sibling in heading.find_all_next(string=True, limit=8):
+            line = normalise_line(str(sibling))
+            if not line or sibling.find_parent("h1") is heading:
+                continue
+            if isinstance(sibling.parent, Tag) and _in_event_markup(sibling.parent):
+                break  # the event's date under its title, not the page's
+            if len(line) <= v["date_line_chars"] and (value := date_line(line)):
+                fields.set("line_published", value, "html:date-line-under-title", line)
+            break
+
+
+def _has_time_of_day(text: str, iso: bool = False) -> bool:
+    """'14h00', '9h', '14:30' in a shown date; in an ISO datetime, a time other than midnight."""
+    if iso:
+        return bool(re.search(r"T(?!00:00)\d\d:\d\d", text))
+    return bool(re.search(r"\b\d{1,2}\s*(?:h|H)\s*\d{0,2}\b|\b\d{1,2}:\d\d\b", text))
+
+
+def date_line(line: str) -> str | None:
+    """The date of a line that is a date and nothing else ("12/09/2024", "23.05.2011", "Mardi 2 mars 2021");
+    a line with a time of day is an event's schedule ("17 novembre 2025 @ 14h00"), not a publication."""
+    from ..temporal import find_expressions
+    from ..temporal import vocabulary as calendar
+
+    seen = view(line)
+    found = [f for f in find_expressions(seen) if f.complete and f.d2 and f.m2 and f.d1 is None]
+    if len(found) != 1 or _has_time_of_day(seen):
+        return None
+    rest = (seen[: found[0].start] + seen[found[0].end :]).lower()
+    words = set(calendar()["weekdays"]) | {"le", "par", "publié", "publiée"}
+    if any(len(word) >= 4 and word not in words for word in re.findall(r"[^\W\d_]+", rest)):
+        return None
+    return parse_metadata_date(f"{found[0].y2:04d}-{found[0].m2:02d}-{found[0].d2:02d}")
+
+
+def _in_event_markup(tag: Tag) -> bool:
+    pattern = vocabulary()["_event_markup"]
+    for node in (tag, *tag.parents):
+        if getattr(node, "name", None) in (None, "[document]"):
+            continue
+        if pattern.search(" ".join(node.get("class", [])) + " " + (node.get("id") or "")):
+            return True
+    return False
+
+
+def _written_forms(day: str) -> tuple[list[str], list[re.Pattern]]:
+    """The ways a page writes ``day`` (YYYY-MM-DD): in figures, and with its month in words."""
+    y, m, d = day.split("-")
+    figures = [
+        day,
+        f"{y}/{m}/{d}",
+        f"{d}/{m}/{y}",
+        f"{d}.{m}.{y}",
+        f"{int(d)}.{int(m)}.{y}",
+        f"{d}-{m}-{y}",
+        f"{int(d)}/{int(m)}/{y}",
+        f"{d}.{m}.{y[2:]}",
+        f"{d}/{m}/{y[2:]}",
+    ]
+    words = [  # in figures with any separator a page puts between them: "26 | 01 | 2022", "2022 - 01 - 26"
+        re.compile(rf"(?<!\d)0?{int(d)}\s*([./|-])\s*0?{int(m)}\s*\1\s*(?:{y}|{y[2:]})(?!\d)"),
+        re.compile(rf"(?<!\d){y}\s*([./|-])\s*0?{int(m)}\s*\1\s*0?{int(d)}(?!\d)"),
+    ]
+    for name in vocabulary()["witness_months"][m]:
+        month = re.escape(name)
+        words.append(re.compile(rf"\b0?{int(d)}(?:er|st|nd|rd|th|\.)?\s+(?:de\s+)?{month}\.?,?\s+(?:de\s+)?{y}", re.I))
+        words.append(re.compile(rf"\b{month}\.?\s+0?{int(d)}(?:st|nd|rd|th)?,?\s+{y}", re.I))
+    return figures, words
+
+
+def stated_in_data(day: str, soup: BeautifulSoup) -> bool:
+    """True when a page's data, in a script or an RDF comment, gives ``day`` under a publication key:
+    ``{"publishedDate": "2016-11-04T20:37:27Z"}``, ``dc:date="2020-07-12"``. Read before the boilerplate
+    blocks are removed: a review's header holds its data script."""
+    published_key = re.compile(
+        rf"""(?i)["']?(?:(?:date)?published(?:date|_at|_time)?|dc:date|dcterms:created)["']?\s*[:=]\s*["']{re.escape(day)}"""
+    )
+    return any(
+        (isinstance(string, Comment) or getattr(string.parent, "name", None) == "script")
+        and published_key.search(str(string))
+        for string in soup.find_all(string=True)
+    )
+
+
+def stated_outside_prose(day: str, soup: BeautifulSoup, url: str | None) -> bool:
+    """True when the page states ``day`` where publication dates stand: its address, a date attribute, or
+    a short text (a byline, a date element) outside sidebars and events' markup; a schedule with a time
+    of day is an event's unless it says it is a publication."""
+    v = vocabulary()
+    figures, words = _written_forms(day)
+    if url and any(f in url for f in [*figures, day.replace("-", "")]):
+        return True
+    modified = rules().modified_line
+    for tag in soup.find_all(True):
+        if tag.name in ("title", "h1") or _in_event_markup(tag):
+            continue  # a date in the title is the subject's (an event's), not the publication's
+        names = " ".join(str(tag.get(k, "")) for k in ("name", "property", "itemprop"))
+        if v["_modified_markup"].search(names) or v["_title_meta"].search(names):
+            continue
+        attributes = [
+            value for key, value in tag.attrs.items() if key in v["witness_attributes"] and isinstance(value, str)
+        ]
+        if any(f in value for value in attributes for f in figures):
+            return True
+    for string in soup.find_all(string=True):
+        parent = string.parent
+        if parent is None or parent.name in ("script", "style", "title", "h1") or parent.find_parent("h1"):
+            continue
+        text = " ".join(str(string).split())
+        if not 4 <= len(text) <= v["witness_chars"] or modified.search(view(text)):
+            continue
+        if not (any(f in text for f in figures) or any(w.search(text) for w in words)) or _in_event_markup(parent):
+            continue
+        schedule = re.search(v["witness_schedule"], text)  # "14h00", "de 9h à 17h", "@ 14h": an event's
+        if not schedule or re.search(v["witness_publication"], text):
+            return True
+    return False
+
+
 def read_visible_dates(soup: BeautifulSoup, container: Tag, fields: Fields) -> None:
     """'Publié le …' lines and ``<time>``/itemprop publication markup, once sidebars, footers and menus
     are removed (destructive: the boilerplate blocks are removed from ``soup``)."""
@@ -182,7 +332,9 @@ def read_visible_dates(soup: BeautifulSoup, container: Tag, fields: Fields) -> N
             tag.get("datetime") or tag.get("content") or tag.get("title") or tag.get_text(" ", strip=True)
         )
         if value and v["_published_markup"].search(label):
-            fields.set("published", value, f"html:{tag.name}.published", tag.get_text(" ", strip=True))
+            # a <meta> in the body says it to machines only: a weaker sign than a date shown to the reader
+            key = "markup_published" if tag.name == "meta" else "published"
+            fields.set(key, value, f"html:{tag.name}.published", tag.get_text(" ", strip=True) or tag.get("content"))
         elif value and v["_modified_markup"].search(label):
             fields.set("modified", value, f"html:{tag.name}.updated", tag.get_text(" ", strip=True))
     for string in soup.find_all(string=r.date_phrase):
