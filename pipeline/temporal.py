@@ -442,10 +442,14 @@ def _holiday(rule: str, year: int) -> date:
 
 
 def _resolve_relative(found: Found, anchor: Anchor | None, common: dict, anchor_fields: dict) -> DateEntity | None:
-    """'hier', 'l'an dernier', 'cette semaine', 'cet été', 'Pentecôte': against the day of writing."""
+    """'hier', 'l'an dernier', 'cette semaine', 'cet été', 'Pentecôte': against the day of writing
+    ('Pâques 2024' says its year)."""
+    v = vocabulary()
+    if found.holiday and found.y2:
+        day = _holiday(v["holidays"][found.holiday], found.y2)
+        return DateEntity(start=day.isoformat(), end=day.isoformat(), precision="day", **common)
     if anchor is None:
         return None
-    v = vocabulary()
     today = anchor.day
     if found.offset is not None:
         day = today + timedelta(days=found.offset)
@@ -476,7 +480,12 @@ def _resolve_relative(found: Found, anchor: Anchor | None, common: dict, anchor_
     if found.season:
         first, last = v["seasons"][found.season]
         starts = [date(y, first, 1) for y in (today.year - 1, today.year, today.year + 1)]
-        begin = _pick(starts, found.marker, anchor)
+        if found.marker == "this":  # "cet été", "cet hiver": of the year of writing, the nearest to the day
+            spans = [(s, date(s.year + (first > last), last, 1)) for s in starts]
+            spans = [(s, e) for s, e in spans if today.year in (s.year, e.year)]
+            begin = min(spans, key=lambda se: max((se[0] - today).days, (today - se[1]).days - 31, 0))[0]
+        else:
+            begin = _pick(starts, found.marker, anchor)
         end_year = begin.year + 1 if first > last else begin.year
         return DateEntity(
             start=f"{begin.year}-{first:02d}",

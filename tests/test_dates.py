@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from pipeline.dates import extract_dates
-from pipeline.temporal import find_expressions, parse_metadata_date
+from pipeline.models import Anchor
+from pipeline.temporal import find_expressions, parse_metadata_date, resolve
+from pipeline.text import view
 
 
 def one(text: str, published: str | None = None, **kwargs):
@@ -125,8 +129,8 @@ def test_deadline_horizon_is_not_an_anchor():
 
 def test_spans_point_into_the_text():
     text = "Publié. Le 21 octobre, puis du 14 au 16 octobre 2024."
-    for date in extract_dates(text, "2024-11-01")[0]:
-        assert text[date.span[0] : date.span[1]] == date.text
+    for found in extract_dates(text, "2024-11-01")[0]:
+        assert text[found.span[0] : found.span[1]] == found.text
 
 
 def test_expressions_do_not_overlap():
@@ -147,3 +151,44 @@ def test_expressions_do_not_overlap():
 )
 def test_metadata_dates(value, expected):
     assert parse_metadata_date(value) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, start, end, precision",
+    [
+        ("Il est venu hier.", "2024-03-12", "2024-03-12", "day"),
+        ("Il viendra demain.", "2024-03-14", "2024-03-14", "day"),
+        ("La semaine dernière, un atelier.", "2024-03-04", "2024-03-10", "day"),
+        ("Le mois prochain, un séminaire.", "2024-04", "2024-04", "month"),
+        ("L’an dernier, le bilan.", "2023", "2023", "year"),
+        ("Il est arrivé samedi.", "2024-03-09", "2024-03-09", "day"),  # past tense: the Saturday gone
+        ("Il viendra samedi.", "2024-03-16", "2024-03-16", "day"),  # future tense: the coming one
+        ("Le rapport sortira en septembre.", "2024-09", "2024-09", "month"),
+        ("Le rapport est sorti en septembre.", "2023-09", "2023-09", "month"),
+        ("Signé le 10 novembre 93.", "1993-11-10", "1993-11-10", "day"),  # never 2001
+        ("Né en 1936 à Lyon.", "1936", "1936", "year"),
+        ("Dans les années 1960, les grands ensembles.", "1960", "1969", "year"),
+        ("dans les années 80", "1980", "1989", "year"),
+        ("cet été", "2024-06", "2024-08", "month"),  # written in March: this year's summer
+        ("cet hiver", "2023-12", "2024-02", "month"),  # the winter just gone
+        ("ce printemps", "2024-03", "2024-05", "month"),
+        ("l’automne 2023", "2023-09", "2023-11", "month"),
+        ("à Pâques 2024", "2024-03-31", "2024-03-31", "day"),  # a feast with its year
+    ],
+)
+def test_relative_and_partial_dates_against_the_day_of_writing(sentence, start, end, precision):
+    anchor = Anchor(date(2024, 3, 13), "published", exact=True)  # a Wednesday
+    found = [e for f in find_expressions(view(sentence)) if (e := resolve(f, anchor))]
+    assert [(e.start, e.end, e.precision) for e in found] == [(start, end, precision)]
+
+
+def test_a_relative_date_without_an_anchor_is_not_guessed():
+    assert [resolve(f, None) for f in find_expressions("Il est venu hier, et samedi.")] == [None, None]
+
+
+def test_a_part_of_the_day_makes_a_time_expression_never_an_event_date():
+    dates, _, _ = extract_dates("Hier soir, la réunion.", "2024-03-13")
+    assert all(d.rule.endswith("+part-of-day") for d in dates if d.text.lower().startswith("hier"))
+    anchor = Anchor(date(2024, 3, 13), "published", exact=True)
+    (entity,) = [e for f in find_expressions("hier soir") if (e := resolve(f, anchor))]
+    assert entity.rule.endswith("+part-of-day") and entity.start == "2024-03-12"
