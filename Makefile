@@ -22,7 +22,7 @@ run: $(STAMP)
 
 ## The whole test suite, the evaluation gate included (what .ci/run calls).
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 ## ruff's checks and its formatting, as CI runs them.
 lint: $(STAMP)

@@ -292,9 +292,11 @@ def evaluate_anchor_sets(
 ) -> None:
     """Main text, publication dates and French dates on the peer sets, beside their anchors (trafilatura,
     htmldate, HeidelTime's corpus), by each set's own rules."""
-    from .anchors import evaluate_anchors, format_anchors
+    from .anchors import SETS, evaluate_anchors, format_anchors
 
     input_folder(peer_data, "shared/peer-data")
+    if unknown := sorted(set(only or []) - set(SETS)):
+        raise fail(f"no peer set named {', '.join(unknown)} (the sets: {', '.join(SETS)})")
     if json_out:
         output_file(json_out)
     reports = evaluate_anchors(peer_data, only)

@@ -1,7 +1,7 @@
 """Refuse a lowered evaluation floor whose commit does not give its reason.
 
 For every commit that changed ``tests/eval_floors.json``, each floor is compared with the same floor in
-the commit's parent; a floor that went down needs a line starting with "Floor lowered:" in that
+the commit's parent; a floor that went down (or was removed) needs a line starting with "Floor lowered:" in that
 commit's message. Run by ``.ci/run``; exits 1 and names the floor and the commit otherwise.
 """
 
@@ -47,7 +47,7 @@ def main() -> int:
             f"{key} {before[key]} -> {after[key]}"
             for key in sorted(after)
             if key in before and after[key] < before[key]
-        ]
+        ] + [f"{key} {before[key]} -> removed" for key in sorted(before) if key not in after]
         if lowered and not any(line.startswith(MARK) for line in git("log", "-1", "--format=%B", commit).splitlines()):
             problems.append(
                 f"{commit[:10]} lowers {', '.join(lowered)} without a '{MARK} <reason>' line in its message"

@@ -6,6 +6,11 @@ tests.eval_gate --raise`` lifts each floor to today's figure when it is higher a
 digest; lowering one needs ``--lower SET.METRIC`` and the reason in the commit message (CI's
 ``scripts/check_floors.py`` refuses a lowered floor whose commit does not say "Floor lowered:").
 
+Two kinds of set: annotated pages in the gold format of ``shared/dev-corpus/README.md`` (every
+headline figure of ``pipeline.evaluate``), and the peer test sets of ``shared/peer-data`` (``"kind":
+"peer"``: the pipeline alone, scored by the set's own README as ``crpv eval-anchors`` does; its floors
+were set where the pipeline passed the set's anchor, named in ``"anchor"``).
+
 Sets live in the repository (``devset/``, ``heldout*/``) or beside it in ``shared/`` (``{shared}/…``,
 found as ``../shared`` or the nearest ``shared/`` above the checkout, or ``$CRPV_SHARED``). A set
 whose folder is absent is skipped and said so; a set whose annotations or pages changed fails until it
@@ -15,6 +20,7 @@ is re-pinned with ``--raise``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -52,7 +58,7 @@ def score_set(spec: dict) -> tuple[Path | None, dict | None]:
     from pipeline import evaluate
 
     folder = set_path(spec["path"])
-    if folder is None or not (folder / "gold").is_dir():
+    if folder is None or not (folder / ("." if spec.get("kind") == "peer" else "gold")).is_dir():
         return folder, None
     exclude = spec.get("exclude", [])
     if spec.get("kind", "annotated") == "annotated":
@@ -63,14 +69,68 @@ def score_set(spec: dict) -> tuple[Path | None, dict | None]:
             "figures": figures,
             "failed": report["systems"]["pipeline"]["failed"],
         }
+    if spec["kind"] == "peer":  # a peer test set of shared/peer-data, scored by its README's rule
+        from pipeline import anchors
+
+        name = spec["set"]
+        subfolder, scorer = anchors.SETS[name]
+        if not (folder / subfolder).is_dir():
+            return folder / subfolder, None
+        report = scorer(folder / subfolder, anchors=False)  # the pipeline alone
+        return folder / subfolder, {
+            "digest": folder_digest(folder / subfolder),
+            "figures": peer_figures(report),
+            "failed": [],
+        }
     raise ValueError(f"unknown set kind {spec.get('kind')!r}")
 
 
-def check(floors: dict | None = None) -> tuple[list[str], list[str]]:
-    """(failures, report lines): every set scored against its floors."""
+def peer_figures(report: dict) -> dict[str, float]:
+    """The pipeline's figures on a peer set: main text F1, publication-date accuracy, French TimeBank's
+    relaxed F1 and precision and F1 with the right value."""
+    scores = report["systems"]["pipeline"]
+    if "relaxed" in scores:
+        return {
+            "relaxed_f1": scores["relaxed"]["f1"],
+            "relaxed_precision": scores["relaxed"]["precision"],
+            "value_f1": scores["relaxed+value"]["f1"],
+        }
+    if "answered" in scores:
+        return {"accuracy": scores["accuracy"]}
+    return {"f1": scores["f1"], "precision": scores["precision"]}
+
+
+def folder_digest(folder: Path) -> str:
+    """The sha256 of a folder's files, names and contents: a peer set that changed is said so."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def groups(floors: dict | None = None) -> dict[str, list[str]]:
+    """The sets grouped by the pages they read (a peer folder's French pages are among its others): the
+    test suite scores one group per test, so that its workers share the sets out."""
+    found: dict[str, list[str]] = {}
+    for name, spec in (floors or load_floors())["sets"].items():
+        key = f"peer-data/{anchors_folder(spec['set'])}" if spec.get("kind") == "peer" else name
+        found.setdefault(key, []).append(name)
+    return found
+
+
+def anchors_folder(name: str) -> str:
+    from pipeline import anchors
+
+    return anchors.SETS[name][0]
+
+
+def check(floors: dict | None = None, names: list[str] | None = None) -> tuple[list[str], list[str]]:
+    """(failures, report lines): every set (or those named) scored against its floors."""
     floors = floors or load_floors()
     failures, lines = [], []
     for name, spec in floors["sets"].items():
+        if names is not None and name not in names:
+            continue
         folder, result = score_set(spec)
         if result is None:
             lines.append(f"{name}: skipped ({folder or spec['path']} not found)")

@@ -202,3 +202,53 @@ def test_the_content_block_gives_back_the_list_items_trafilatura_dropped_and_not
     document, _ = clean(load_page(tmp_path / "page.html", tmp_path))
     assert "atelier emploi" in document.text and "Dernier paragraphe" in document.text
     assert "Article suivant" not in document.text and "Étiquette" not in document.text
+
+
+def _article(tmp_path, head="", byline="", sidebar="", footer="<footer>© 2025 Centre de ressources</footer>"):
+    """A French article with no stated publication date but what the test gives it."""
+    body = (
+        "<p>Les professionnels de la politique de la ville se sont réunis pour une journée d’échanges sur les "
+        "contrats de ville et la participation des habitants, avec les délégués du préfet et les élus.</p>" * 3
+    )
+    html = (
+        f"<!DOCTYPE html><html lang='fr'><head><title>Journée d’échanges</title>{head}</head><body>"
+        f"<article><h1>Journée d’échanges</h1>{byline}{body}</article>"
+        f"<aside class='sidebar'>{sidebar}</aside>{footer}</body></html>"
+    )
+    (tmp_path / "p.html").write_text(html, encoding="utf-8")
+    return clean(load_page(tmp_path / "p.html", tmp_path))[0]
+
+
+def test_a_publication_key_in_the_page_data_states_htmldate_date(tmp_path):
+    script = '<script type="application/json">{"publishedDate":"2023-06-02T10:00:00Z"}</script>'
+    document = _article(tmp_path, byline=f"<div class='header'>{script}</div>")
+    assert document.published == "2023-06-02"
+
+
+def test_a_short_byline_date_in_figures_with_any_separator_is_the_publication(tmp_path):
+    byline = "<p class='date'>26 | 06 | 2023</p>"
+    document = _article(tmp_path, byline=byline, footer="")
+    assert document.published == "2023-06-26"
+    assert document.evidence["published"].rule == "htmldate+stated"
+
+
+def test_a_date_with_a_time_of_day_is_an_event_schedule_not_a_publication(tmp_path):
+    document = _article(tmp_path, byline="<p class='info'>Jeudi 12 octobre 2023 de 9h à 17h</p>")
+    assert document.published is None
+
+
+def test_a_sidebar_date_never_becomes_the_publication(tmp_path):
+    item = "<ul><li><span class='date'>15/09/2023</span> <a href='/x'>Webinaire santé mentale</a></li></ul>"
+    assert _article(tmp_path, sidebar=item).published is None
+
+
+def test_htmldate_agreeing_with_the_metadata_cites_the_metadata(tmp_path):
+    meta = '<meta property="article:published_time" content="2023-06-02T08:00:00+02:00">'
+    document = _article(tmp_path, head=meta)
+    assert document.published == "2023-06-02"
+    assert document.evidence["published"].rule == "meta:article:published_time"
+
+
+def test_htmldate_copyright_year_guess_is_not_the_publication(tmp_path):
+    document = _article(tmp_path)  # htmldate answers 2025-01-01 from "© 2025": the page never says it
+    assert document.published is None

@@ -141,3 +141,32 @@ def test_a_bug_is_one_line_and_exit_70(monkeypatch, tmp_path):
     result = runner.invoke(app, ["extract", str(raw), "-o", str(tmp_path / "out")])
     assert result.exit_code == 70 and "internal error: RuntimeError: a bug" in result.output
     assert "Traceback" not in result.output
+
+
+def test_dates_prints_the_expressions_of_a_text_with_spans_into_the_input(tmp_path):
+    text = "Réunion du 14 au 16 octobre 2024 ; l’an dernier, à Lyon ; hier soir\u00a0: rien.\n"
+    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["dates", str(tmp_path / "t.txt"), "--anchor", "2024-11-05"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [(r["start"], r["end"], r["precision"]) for r in rows] == [
+        ("2024-10-14", "2024-10-16", "day"),
+        ("2023", "2023", "year"),
+        ("2024-11-04", "2024-11-04", "day"),
+    ]
+    for row in rows:
+        assert text[row["span"][0] : row["span"][1]] == row["text"]  # the typographic apostrophe kept
+        assert set(row) >= {"text", "span", "start", "end", "precision", "rule", "anchor"}
+    assert rows[1]["anchor"] == "2024-11-05"
+
+
+def test_dates_reads_standard_input_and_infers_its_anchor():
+    result = runner.invoke(app, ["dates", "-"], input="Publié le 3 mars 2022. La rencontre a eu lieu le 1er mars.")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert rows[-1]["start"] == "2022-03-01" and rows[-1]["anchor"] == "2022-03-03"
+
+
+def test_dates_refuses_a_bad_anchor():
+    result = runner.invoke(app, ["dates", "-", "--anchor", "mardi"], input="hier")
+    assert result.exit_code == 2 and "is not a date" in result.output

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from . import eval_gate
 
+GROUPS = eval_gate.groups()
 
-def test_every_figure_is_at_or_above_its_floor():
-    failures, lines = eval_gate.check()
+
+@pytest.mark.parametrize("group", sorted(GROUPS))
+def test_every_figure_is_at_or_above_its_floor(group):
+    failures, lines = eval_gate.check(names=GROUPS[group])
     print("\n".join(lines))
     assert not failures, "\n".join(failures)
+
+
+def test_every_set_is_in_one_group():
+    assert sorted(n for names in GROUPS.values() for n in names) == sorted(eval_gate.load_floors()["sets"])
 
 
 def test_floors_are_figures_between_zero_and_one_with_a_digest():
