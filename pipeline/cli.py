@@ -356,9 +356,11 @@ def dates(
     seen = view(text)  # one character for one: spans hold in the input as given
     found = find_expressions(seen)
     used = Anchor(day, "--anchor", exact=True) if anchor is not None else infer_anchor(seen, found, None, [])
+    unresolved = []
     for expression in found:
         entity = resolve(expression, used)
         if entity is None:
+            unresolved.append(text[expression.start : expression.end])
             continue
         row = {
             "text": text[entity.span[0] : entity.span[1]],
@@ -372,6 +374,13 @@ def dates(
         if entity.time:
             row["time"], row["end_time"] = entity.time, entity.end_time
         typer.echo(json.dumps(row, ensure_ascii=False))
+    if unresolved:  # said on stderr, so that stdout stays JSON lines
+        shown = ", ".join(repr(u) for u in unresolved[:3]) + (" …" if len(unresolved) > 3 else "")
+        typer.echo(
+            f"crpv dates: {len(unresolved)} expression(s) without a year to read them by ({shown}): "
+            "give --anchor YYYY-MM-DD, the day the text was written",
+            err=True,
+        )
 
 
 @app.command()

@@ -170,3 +170,10 @@ def test_dates_reads_standard_input_and_infers_its_anchor():
 def test_dates_refuses_a_bad_anchor():
     result = runner.invoke(app, ["dates", "-", "--anchor", "mardi"], input="hier")
     assert result.exit_code == 2 and "is not a date" in result.output
+
+
+def test_dates_says_on_stderr_which_expressions_need_an_anchor():
+    result = runner.invoke(app, ["dates", "-"], input="La rencontre s’est tenue les 21 et 22 octobre derniers.")
+    assert result.exit_code == 0
+    assert result.stdout == ""  # stdout stays JSON lines
+    assert "21 et 22 octobre derniers" in result.stderr and "--anchor" in result.stderr
