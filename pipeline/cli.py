@@ -269,20 +269,6 @@ def evaluate(
         write_atomic(json_out, dumps(report))
 
 
-@app.command("eval-cleaning")
-@guarded
-def evaluate_cleaning(
-    corpus: Annotated[Path, typer.Argument(help="shared/peer-data/trafilatura-eval")],
-) -> None:
-    """Main-text scores on trafilatura's French evaluation pages: our cleaning vs trafilatura alone."""
-    from .evaluate import evaluate_trafilatura_corpus, format_cleaning_report
-
-    input_folder(corpus, "trafilatura's evaluation folder (evaldata.french.json and html/)")
-    if not (corpus / "evaldata.french.json").is_file():
-        raise fail(f"{corpus}/evaldata.french.json not found (give shared/peer-data/trafilatura-eval)")
-    typer.echo(format_cleaning_report(evaluate_trafilatura_corpus(corpus)))
-
-
 @app.command("eval-anchors")
 @guarded
 def evaluate_anchor_sets(

@@ -6,8 +6,8 @@ accents, apostrophes, dashes and spacing. ``--baseline`` scores the naive approa
 trafilatura's own title/date/text, spaCy's French NER out of the box for people, organisations and
 places, and dateparser's ``search_dates`` for dates (the first date found is taken as the event).
 
-``evaluate_trafilatura_corpus`` reports main-text precision/recall on the French pages of trafilatura's
-evaluation set for our cleaning and for trafilatura alone.
+The peer test sets (trafilatura's, htmldate's, the article benchmark, French TimeBank) are scored by their
+own READMEs' rules in ``anchors``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .text import fold, normalise
+from .text import fold
 
 LOGGER = logging.getLogger(__name__)
 
@@ -77,6 +77,8 @@ class Tally:
     kept: Rate = field(default_factory=Rate)
     kept_out: Rate = field(default_factory=Rate)
     events: Counts = field(default_factory=Counts)
+    dated_events: Counts = field(default_factory=Counts)  # gold events with a stated day, events with a date
+    undated_events: Counts = field(default_factory=Counts)  # the page's subject without a stated day
     event_city: Rate = field(default_factory=Rate)
     event_participants: Rate = field(default_factory=Rate)
     event_organisers: Counts = field(default_factory=Counts)
@@ -94,6 +96,8 @@ class Tally:
             "text_kept": self.kept.value(),
             "boilerplate_kept_out": self.kept_out.value(),
             "events": self.events.scores(),
+            "dated_events": self.dated_events.scores(),
+            "undated_events": self.undated_events.scores(),
             "event_city": self.event_city.value(),
             "event_participants": self.event_participants.value(),
             "event_organisers": self.event_organisers.scores(),
@@ -177,8 +181,10 @@ def score_page(gold: dict, record: dict, aliases: Aliases, tally: Tally) -> dict
             ),
             None,
         )
+        kind = tally.dated_events if gold_event["start"] else tally.undated_events
         if match is None:
             tally.events.fn += 1
+            kind.fn += 1
             tally.events_fully_right.add(False)
             details.setdefault("events_missed", []).append(
                 [gold_event["start"], gold_event["end"], gold_event.get("city")]
@@ -187,6 +193,7 @@ def score_page(gold: dict, record: dict, aliases: Aliases, tally: Tally) -> dict
         unmatched.remove(match)
         event = predicted[match]
         tally.events.tp += 1
+        kind.tp += 1
         city = (event.get("location") or {}).get("city")
         city_ok = _key(city) == _key(gold_event.get("city"))
         tally.event_city.add(city_ok)
@@ -200,6 +207,8 @@ def score_page(gold: dict, record: dict, aliases: Aliases, tally: Tally) -> dict
         if organisers != set(gold_event.get("organisers", [])):
             details.setdefault("event_organisers", []).append([sorted(organisers), gold_event.get("organisers")])
     tally.events.fp += len(unmatched)
+    for i in unmatched:
+        (tally.dated_events if predicted[i].get("start_date") else tally.undated_events).fp += 1
     if unmatched:
         details["events_extra"] = [
             [predicted[i].get("start_date"), predicted[i].get("end_date"), predicted[i].get("name")] for i in unmatched
@@ -323,7 +332,10 @@ def headline(scores: dict) -> dict[str, float]:
     a figure with nothing to measure on the set (no matched event, no role) is left out."""
     flat: dict[str, float] = {}
     for key, value in scores.items():
-        if isinstance(value, dict):
+        if key == "undated_events":  # the issue's figure: the share of undated subject events found
+            if value["tp"] + value["fn"]:
+                flat["undated_events_found"] = value["recall"]
+        elif isinstance(value, dict):
             flat[f"{key}_f1"] = value["f1"]
         elif value is not None:
             flat[key] = value
@@ -336,6 +348,8 @@ _ROWS = [
     ("text_kept", "text kept (must_contain)"),
     ("boilerplate_kept_out", "boilerplate kept out"),
     ("events", "events (dates) P/R/F1"),
+    ("dated_events", "  with a stated day P/R/F1"),
+    ("undated_events", "  undated subject P/R/F1"),
     ("event_city", "  matched: city right"),
     ("event_participants", "  matched: participants right"),
     ("event_organisers", "  matched: organisers P/R/F1"),
@@ -367,67 +381,4 @@ def format_report(report: dict) -> str:
     for system in systems:
         for failure in report["systems"][system].get("failed", []):
             lines.append(f"{system} FAILED on {failure} (scored as an empty record)")
-    return "\n".join(lines)
-
-
-# --- trafilatura's evaluation set (main text only) ---------------------------------------------
-
-
-def evaluate_trafilatura_corpus(corpus: Path) -> dict:
-    """Upstream's rules (eval_common.py): with-segments found = TP, without-segments found = FP.
-    Both systems' outputs and the segments get our typography normalisation, so apostrophes and
-    no-break spaces compare alike."""
-    import trafilatura
-
-    from .clean import clean_html
-    from .load import decode, detect_format
-    from .models import LoadedPage
-
-    entries = json.loads((corpus / "evaldata.french.json").read_text(encoding="utf-8"))
-    counts = {"pipeline": [0, 0, 0, 0], "trafilatura": [0, 0, 0, 0]}  # tp fp fn tn
-    for entry in entries.values():
-        data = (corpus / "html" / entry["file"]).read_bytes()
-        text, codec, _ = decode(data)
-        outputs = {
-            "trafilatura": trafilatura.extract(
-                data, include_comments=False, include_tables=True, include_formatting=False
-            )
-            or ""
-        }
-        try:
-            page = LoadedPage(path=entry["file"], format=detect_format(text), text=text, encoding=codec, sha256="")
-            outputs["pipeline"] = clean_html(page)[0].text
-        except Exception as exc:
-            LOGGER.warning("pipeline failed on %s: %s", entry["file"], exc)
-            outputs["pipeline"] = ""
-        for system, output in outputs.items():
-            flat = " ".join(normalise(output).split())
-            c = counts[system]
-            for segment in entry.get("with", []):
-                found = " ".join(normalise(segment).split()) in flat and bool(flat)
-                c[0 if found else 2] += 1
-            for segment in entry.get("without", []):
-                found = " ".join(normalise(segment).split()) in flat and bool(flat)
-                c[1 if found else 3] += 1
-    report = {"corpus": str(corpus), "pages": len(entries), "systems": {}}
-    for system, (tp, fp, fn, tn) in counts.items():
-        p = tp / (tp + fp) if tp + fp else 0.0
-        r = tp / (tp + fn) if tp + fn else 0.0
-        report["systems"][system] = {
-            "precision": round(p, 3),
-            "recall": round(r, 3),
-            "accuracy": round((tp + tn) / (tp + fp + fn + tn), 3),
-            "f1": round(2 * tp / (2 * tp + fp + fn), 3),
-        }
-    return report
-
-
-def format_cleaning_report(report: dict) -> str:
-    lines = [
-        f"{report['corpus']}: {report['pages']} French pages (main text: with/without segments)",
-        f"{'':24}{'P':>8}{'R':>8}{'Acc':>8}{'F1':>8}",
-    ]
-    for system, s in report["systems"].items():
-        label = "ours (clean)" if system == "pipeline" else "trafilatura alone"
-        lines.append(f"{label:24}{s['precision']:>8.3f}{s['recall']:>8.3f}{s['accuracy']:>8.3f}{s['f1']:>8.3f}")
     return "\n".join(lines)

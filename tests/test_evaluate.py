@@ -101,3 +101,21 @@ def test_unknown_organisations_count_as_extras_and_non_event_pages_must_stay_emp
     score_page({**GOLD, "events": []}, extra, ALIASES, tally)
     assert tally.organisations.fp == 1
     assert tally.non_event_pages_clean.value() == 0.0
+
+
+def test_dated_and_undated_events_are_scored_apart():
+    gold = dict(GOLD, events=[*GOLD["events"], {"start": None, "end": None, "city": "Lyon", "organisers": []}])
+    undated = {"start_date": None, "end_date": None, "location": {"city": "Lyon"}, "organisers": []}
+    tally = Tally()
+    score_page(gold, record(events=[*record()["events"], undated]), ALIASES, tally)
+    scores = tally.report()
+    assert scores["dated_events"]["f1"] == 1.0 and scores["undated_events"]["tp"] == 1
+    tally = Tally()
+    score_page(gold, record(), ALIASES, tally)  # the undated subject event missed
+    assert tally.report()["undated_events"]["recall"] == 0.0 and tally.report()["dated_events"]["f1"] == 1.0
+    from pipeline.evaluate import headline
+
+    assert headline(tally.report())["undated_events_found"] == 0.0
+    tally = Tally()
+    score_page(GOLD, record(events=[*record()["events"], undated]), ALIASES, tally)  # an undated event too many
+    assert tally.report()["undated_events"]["fp"] == 1 and "undated_events_found" not in headline(tally.report())
