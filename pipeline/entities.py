@@ -58,6 +58,7 @@ class Lexicon:
     plural_head: re.Pattern
     plural_names: dict[str, str]
     org_words: frozenset[str]
+    generic_names: frozenset[str]
     org_before: re.Pattern
     not_acronyms: frozenset[str]
     org: dict[str, re.Pattern]
@@ -107,6 +108,7 @@ def lexicon() -> Lexicon:
         plural_head=org_patterns["plural_head"],
         plural_names={fold(k): v for k, v in orgs["plural_heads"].items()},
         org_words=frozenset(orgs["org_words"]),
+        generic_names=frozenset(fold(n) for n in orgs["generic_names"]),
         not_acronyms=frozenset(orgs["not_organisation_acronyms"]),
         org_before=org_patterns["org_before"],
         org=org_patterns,
@@ -258,7 +260,16 @@ def find_organisations(text: str, doc, places: list[PlaceMention]) -> list[OrgMe
             continue
         begin = ent.start_char + ent.text.find(name)
         found.append(OrgMention(begin, begin + len(name), None, name, None, "model:ner"))
-    return longest_first(found, span=lambda o: o.span)
+    return [o for o in longest_first(found, span=lambda o: o.span) if not is_generic_name(o)]
+
+
+def is_generic_name(org: OrgMention) -> bool:
+    """'le conseil citoyen', 'la Direction générale', 'CCI' alone: a kind of body, not one (gazetteer
+    entries are never generic)."""
+    if org.id:
+        return False
+    name = fold(_strip_article(org.name)).strip(" .,;:'")
+    return name in lexicon().generic_names or len(name) < 2
 
 
 def _trim_name(name: str) -> str:
@@ -627,12 +638,12 @@ def process(analysis: PageAnalysis) -> None:
                     kind=place_kind(mention.place.kind),
                     insee=mention.place.insee,
                     region=mention.place.region,
-                    rule="places:title",
+                    mentions=[Mention(text=title.text[mention.start : mention.end], span=(mention.start, mention.end))],
+                    rule="title:places:cog",
                 )
             )
-    analysis.entities = Entities(
-        dates=body.dates,
-        people=body.people,
-        organisations=organisations_entities(body.text, body.organisations),
-        places=places,
-    )
+    organisations = organisations_entities(body.text, body.organisations)
+    known = {org_key(o) for o in body.organisations}
+    for org in organisations_entities(title.text, [o for o in title.organisations if org_key(o) not in known]):
+        organisations.append(org.model_copy(update={"rule": f"title:{org.rule}"}))  # spans into the title
+    analysis.entities = Entities(dates=body.dates, people=body.people, organisations=organisations, places=places)

@@ -157,6 +157,8 @@ def score_page(gold: dict, record: dict, aliases: Aliases, tally: Tally) -> dict
     doc = record["document"]
     details: dict = {"case": gold.get("case")}
     tally.title.add(_key(doc.get("title")) == _key(gold.get("title")))
+    if _key(doc.get("title")) != _key(gold.get("title")):
+        details["title"] = [doc.get("title"), gold.get("title")]
     tally.published.add(doc.get("published") == gold.get("published"))
     if doc.get("published") != gold.get("published"):
         details["published"] = [doc.get("published"), gold.get("published")]
@@ -165,6 +167,11 @@ def score_page(gold: dict, record: dict, aliases: Aliases, tally: Tally) -> dict
         tally.kept.add(_key(fragment) in text)
     for fragment in gold.get("must_not_contain", []):
         tally.kept_out.add(_key(fragment) not in text)
+        if _key(fragment) in text:
+            details.setdefault("boilerplate_kept", []).append(fragment)
+    for fragment in gold.get("must_contain", []):
+        if _key(fragment) not in text:
+            details.setdefault("text_lost", []).append(fragment)
 
     gold_events = gold.get("events", [])
     predicted = list(record.get("events", []))

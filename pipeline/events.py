@@ -55,7 +55,8 @@ def vocabulary() -> dict:
         return alternation(items, key=fold)
 
     def bounded(items) -> re.Pattern:
-        return re.compile(rf"(?<![\w-])({words(items)})(?![\w-])")
+        # whole words; a dash before one is a separator ("Juin 2021 - Rencontre" folds to "2021-rencontre")
+        return re.compile(rf"(?<!\w)({words(items)})(?![\w-])")
 
     data["_kind_re"] = bounded(data["kinds"])
     data["_kinds"] = {fold(k): kind for k, kind in data["kinds"].items()}
@@ -356,13 +357,12 @@ def _city(
             if p["city_before"].search(source_text[max(0, m.start - 6) : m.start])
             or p["city_department"].match(source_text[m.end : m.end + 6])  # "Saintes (17)"
         ]
-        if (
-            not preferred
-            and where == "text"
-            and (start, end) == (0, len(ctx.text))
-            and len(ctx.text) > _cfg().date_line_chars
+        if not preferred and (
+            where == "title" or ((start, end) == (0, len(ctx.text)) and len(ctx.text) > _cfg().date_line_chars)
         ):
-            continue  # anywhere in the page, only "à Nantes" says where the event was
+            # in the title or anywhere in the page, only "à Nantes" says where the event was:
+            # "Fort-de-France veille à la sécurité…" names an actor
+            continue
         pool = preferred or found
         if where == "text" and cand.where == "text":
             before = [m for m in pool if m.start <= cand.date.span[0]]

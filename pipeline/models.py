@@ -132,7 +132,9 @@ class Organisation(_Model):
     name: str
     acronym: str | None = None
     mentions: list[Mention] = Field(default_factory=list)
-    rule: str
+    rule: str = Field(
+        description="how it was found; 'title:…' when only the title names it (its spans are into document.title)"
+    )
 
 
 class Person(_Model):
@@ -150,7 +152,9 @@ class Place(_Model):
     insee: str | None = None
     region: str | None = None
     mentions: list[Mention] = Field(default_factory=list)
-    rule: str
+    rule: str = Field(
+        description="how it was found; 'title:…' when only the title names it (its spans are into document.title)"
+    )
 
 
 class Entities(_Model):

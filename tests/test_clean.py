@@ -252,3 +252,50 @@ def test_htmldate_agreeing_with_the_metadata_cites_the_metadata(tmp_path):
 def test_htmldate_copyright_year_guess_is_not_the_publication(tmp_path):
     document = _article(tmp_path)  # htmldate answers 2025-01-01 from "© 2025": the page never says it
     assert document.published is None
+
+
+def _dump(tmp_path, text: str, url: str):
+    (tmp_path / "d.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "d.meta.json").write_text(f'{{"url": "{url}"}}', encoding="utf-8")
+    return clean(load_page(tmp_path / "d.txt", tmp_path))[0]
+
+
+PARAGRAPH = (
+    "Les acteurs de la politique de la ville se sont retrouvés pour une journée d’échanges sur les contrats "
+    "de ville, la participation des habitants et la gestion urbaine de proximité dans les quartiers."
+)
+
+
+def test_a_screen_dump_title_is_the_line_its_slug_spells_with_navigation_left_out(tmp_path):
+    text = f"Vous êtes ici\n\nPrécédent\n  • Accueil\n  • Réunion d’échanges à Lille\nFavoris\n\nRéunion d’échanges : à Lille !Actualité\n\n{PARAGRAPH}\n"
+    document = _dump(tmp_path, text, "https://exemple.fr/actualites/reunion-dechanges-a-lille-2")
+    assert document.title == "Réunion d’échanges : à Lille !"  # the page's characters, its label unglued
+    assert document.evidence["title"].rule == "text:slug-line"
+    for navigation in ("Vous êtes ici", "Précédent", "Favoris", "Accueil"):
+        assert navigation not in document.text
+    assert document.text.startswith("Les acteurs")
+
+
+def test_a_percent_encoded_slug_is_decoded_before_it_is_compared(tmp_path):
+    text = f"Séminaire régional des délégués\n{PARAGRAPH}\n"
+    url = "https://exemple.fr/agenda/s%C3%A9minaire-r%C3%A9gional-des-d%C3%A9l%C3%A9gu%C3%A9s"
+    assert _dump(tmp_path, text, url).title == "Séminaire régional des délégués"
+
+
+def test_a_slug_no_line_spells_gives_no_title_not_the_slug(tmp_path):
+    document = _dump(tmp_path, f"{PARAGRAPH}\n{PARAGRAPH}\n", "https://exemple.fr/2023/10/20/un-titre-hors-extrait/")
+    assert document.title is None
+
+
+def test_an_address_without_words_takes_the_first_short_line_before_the_first_paragraph(tmp_path):
+    assert _dump(
+        tmp_path, f"Journée régionale des centres sociaux\n12/09/2024\n{PARAGRAPH}\n", "https://exemple.fr/?p=3328"
+    ).title == ("Journée régionale des centres sociaux")
+    assert _dump(tmp_path, f"{PARAGRAPH}\nUne ligne courte\n", "https://exemple.fr/node/235858").title is None
+
+
+def test_a_long_paragraph_per_line_dump_is_not_unwrapped(tmp_path):
+    title = "Lutter contre les discriminations sur les territoires : où en est-on – Cycle de qualification"
+    url = "https://exemple.fr/agenda/lutter-contre-les-discriminations-sur-les-territoires-ou-en-est-on"
+    document = _dump(tmp_path, f"{title}\n{PARAGRAPH} {PARAGRAPH}\n", url)
+    assert document.title == title

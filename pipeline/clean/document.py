@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from urllib.parse import unquote
 
 from .. import resources, settings, urls
 from ..language import detect_language
@@ -61,7 +62,7 @@ def rules() -> BoilerplateRules:
     # a publication or modification line is never text: "Publié le 12 juin", "Mis à jour : 02/03/2021"
     dated_phrase = rf"(?:{'|'.join(re.escape(p) for p in phrases)}){meta['date_link']}\d"
     return BoilerplateRules(
-        field_labels=frozenset(fold(label) for label in data["field_labels"]),
+        field_labels=frozenset(fold(label) for label in [*data["field_labels"], *data["navigation_lines"]]),
         dump_end_lines=tuple(fold(line) for line in data["dump_end_lines"]),
         footer_markers=tuple(fold(marker) for marker in data["footer_markers"]),
         drop_line=resources.regex([*data["drop_line_patterns"], dated_phrase], re.I),
@@ -112,12 +113,15 @@ def title_from_slug(url: str) -> str | None:
     if parts is None:
         return None
     path = parts.path.rstrip("/")
-    slug = path.rsplit("/", 1)[-1]
+    slug = unquote(path.rsplit("/", 1)[-1])  # "r%C3%A9union" -> "réunion"
     slug = rules().slug_extensions.sub("", slug)
     if not slug or slug.isdigit():
         return None
     words = re.sub(r"[-_]+", " ", slug).strip()
     return words[:1].upper() + words[1:] if words else None
+
+
+_BULLET = re.compile(r"^[-*•–]\s*")
 
 
 def is_kept_line(line: str) -> bool:
@@ -126,8 +130,8 @@ def is_kept_line(line: str) -> bool:
     stripped = view(line).strip()
     if not stripped:
         return False
-    if fold(stripped.rstrip(" :")) in r.field_labels:
-        return False
+    if fold(_BULLET.sub("", stripped).rstrip(" :")) in r.field_labels:
+        return False  # a field label, or a navigation line ("• Accueil", "Précédent", "Favoris")
     if (
         r.image_file.fullmatch(stripped)
         or r.attachment.fullmatch(stripped)

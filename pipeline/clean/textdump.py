@@ -232,6 +232,77 @@ def _rule_match(rule: str, pattern: re.Pattern, line: str) -> re.Match | None:
     return pattern.match(line)
 
 
+@lru_cache(maxsize=1)
+def _title_rules() -> tuple[re.Pattern, re.Pattern]:
+    data = resources.toml("textdump.toml")["title"]
+    labels = "|".join(re.escape(label) for label in sorted(data["glued_labels"], key=len, reverse=True))
+    return re.compile(rf"(?<=[^\s])(?:{labels})\s*$"), re.compile(data["slug_id"])
+
+
+def _squash(text: str) -> str:
+    """Letters and digits only, folded: how a slug and a line are compared ("l’assemblée" ~ "lassemblee")."""
+    return re.sub(r"[^a-z0-9]", "", fold(text))
+
+
+def slug_words(url: str | None) -> list[str]:
+    """The words of a URL's last path segment, percent-decoded and folded, ids left out; [] when the
+    address has no words (``node/123456``, ``?p=1234``, ``page/127``)."""
+    from urllib.parse import unquote
+
+    from .. import urls
+
+    parts = urls.split(url) if url else None
+    if parts is None:
+        return []
+    segment = unquote(parts.path.rstrip("/").rsplit("/", 1)[-1])
+    segment = rules().slug_extensions.sub("", segment)
+    _, slug_id = _title_rules()
+    words = [w for w in re.split(r"[-_+.,\s]+", fold(segment)) if w]
+    words = [w for w in words if not slug_id.match(w)]
+    if len(words) == 1 and (len(words[0]) < 4 or words[0] in ("index", "default", "accueil", "home")):
+        return []
+    return words
+
+
+def _title_text(line: str) -> str:
+    """A title line without the category label its template glued to it, nor a leading bullet."""
+    glued, _ = _title_rules()
+    line = re.sub(r"^\s*[-*•–]\s*", "", line).strip()
+    return glued.sub("", line).strip() or line
+
+
+def find_dump_title(lines: list[str], url: str | None) -> tuple[int, str, str] | None:
+    """(line index, title, rule) of a dump without a title line: the line its URL slug spells, accents
+    and punctuation its own; for an address without words, the first short line before the first
+    paragraph; None rather than a guess (the slug itself is never a title)."""
+    cfg = settings.section("clean")
+    candidates = [(i, line) for i, line in enumerate(lines) if line.strip() and is_kept_line(line)]
+    candidates = candidates[: cfg.dump_title_search_lines]
+    words = slug_words(url)
+    if words:
+        slug = "".join(words)
+        best = None
+        for i, line in candidates:
+            squashed = _squash(_title_text(line))
+            if not squashed or len(squashed) > 1.5 * len(slug) + 20:
+                continue  # a paragraph that happens to hold the slug's words
+            covered = sum(len(w) for w in words if w in squashed) / len(slug)
+            if covered < cfg.slug_title_coverage:
+                continue
+            rank = (covered, not dump_rules().list_item.match(line))  # a breadcrumb item is not the heading
+            if best is None or rank > best[0]:
+                best = (rank, i, line)
+        return (best[1], _title_text(best[2]), "text:slug-line") if best else None
+    for i, line in candidates:
+        text = _title_text(line)
+        if len(text) > cfg.dump_heading_chars or re.search(r"[.,;:]$", text) or len(text.split()) < 2:
+            return None  # the text starts with a paragraph: the excerpt holds no title
+        if text[:1].isupper() or text[:1].isdigit() or text[:1] in '«"“':
+            return i, text, "text:first-short-line"
+        return None
+    return None
+
+
 def clean_text_dump(page: LoadedPage) -> tuple[Document, list[str]]:
     """The ``Document`` of a text dump and the warnings reading it raised."""
     d = dump_rules()
@@ -239,7 +310,28 @@ def clean_text_dump(page: LoadedPage) -> tuple[Document, list[str]]:
     reader = _Reader(links=links)
     if heading:
         reader.fields.set("title", normalise_line(heading), "text:heading-line", heading)
-    for index, line in enumerate(normalise("\n".join(_unwrap(raw_lines))).split("\n")):
+    hard_wrapped = max(map(len, raw_lines), default=0) <= settings.section("clean").hard_wrap_chars
+    lines = normalise("\n".join(_unwrap(raw_lines) if hard_wrapped else raw_lines)).split("\n")
+    title_at = None
+    if not heading and not any(
+        _rule_match("title-line", p, view(ln))
+        for r, p in d.line_rules
+        if r == "title-line"
+        for ln in lines[: settings.section("clean").dump_title_lines]
+    ):
+        url = page.sidecar.url if page.sidecar else None
+        if found := find_dump_title(lines, url):
+            title_at, title, rule = found
+            reader.fields.set("title", normalise_line(title), rule, lines[title_at])
+    for index, line in enumerate(lines):
+        if (
+            title_at is not None
+            and index <= title_at
+            and (index == title_at or len(line.split()) <= settings.section("clean").dump_header_words)
+        ):
+            continue  # the title, and the breadcrumb and kickers above it
+        if title_at is not None and _squash(_title_text(line)) == _squash(reader.fields.values["title"]):
+            continue  # the title repeated under the page's heading
         if reader.body and fold(line.rstrip(" :|")).startswith(rules().dump_end_lines):
             break  # related links, share buttons, footer: the article is over
         seen = view(line)  # matched on the view, read in the line's own characters
@@ -256,8 +348,12 @@ def clean_text_dump(page: LoadedPage) -> tuple[Document, list[str]]:
     if url and "url" not in fields.values:
         fields.set("url", url, "sidecar:url")
     fields.set("site", site_of(fields.values.get("url")), "url-host")
-    if "title" not in fields.values and url and (slug_title := title_from_slug(url)):
+    stated_url = fields.evidence.get("url") is not None and fields.evidence["url"].rule.startswith("text:")
+    if "title" not in fields.values and stated_url and (slug_title := title_from_slug(fields.values["url"])):
+        # a print view states its own address and drops the title line: its slug is the best evidence
         fields.set("title", slug_title, "url-slug")
-        fields.warnings.append("no title line in the text dump: title derived from the URL slug")
+        fields.warnings.append("no title line in the text dump: title derived from the URL slug it states")
+    elif "title" not in fields.values:
+        fields.warnings.append("no title in the text dump (no title line, none that its address spells): title is null")
     document = assemble(fields, text, reader.lead, reader.images, reader.links, reader.categories, None)
     return document, fields.warnings
