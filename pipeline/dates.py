@@ -1,25 +1,72 @@
 """Dates (stage): a page's main text and title -> its dates resolved to ISO, and the anchor used.
 
 The grammar (``temporal``) delimits the expressions; this stage chooses the anchor that partial dates
-are resolved against and records it on every entity. In order: the publication date (exact, where
-"dernier" and "prochain" apply); else the latest full date stated (not a deadline or a horizon), or
-the month of the article's photos; else a weekday pinned near the years the text speaks of; else the
-latest year mentioned; else the day the crawler fetched the page.
+are resolved against and records it, with the piece of evidence that decided, on every entity. In
+order: the publication date (exact, where "dernier" and "prochain" apply); else the latest full date
+stated (not a deadline, a horizon or the end of a span), or the month of the article's photos; else the
+year the page writes from (``_reference_year``: the latest year stated as a fact, the year after one
+under review, a span's first year; never a horizon or a programme's name), bounded by the crawl date
+(a sidecar's ``fetched_at``, or the " date 2023-02" line a crawler put at the top of a saved text),
+with a weekday pinning the day ("lundi 22 septembre"); else the day the crawler fetched the page.
+A day the page states without a year that nothing resolves is kept as such (``body.yearless``).
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from functools import lru_cache
 
 from . import settings
 from .clean import image_dates
-from .models import Anchor, DateEntity, PageAnalysis
+from .models import Anchor, DateEntity, PageAnalysis, YearlessDay
 from .temporal import Found, find_expressions, impossible, normalise_day, parse_metadata_date, resolve, vocabulary
+from .text import alternation, fold
 
 
 def _horizon_before(text: str, start: int) -> bool:
     before = text[max(0, start - settings.section("dates").horizon_chars) : start].lower()
     return any(before.rstrip().endswith(word) for word in vocabulary()["years"]["horizon"])
+
+
+@lru_cache(maxsize=1)
+def _year_patterns() -> dict[str, re.Pattern]:
+    years = vocabulary()["years"]
+    return {
+        "reviewed": re.compile(rf"(?<![\w'’])(?:{alternation(years['reviewed'], key=fold)})\s*$"),
+        "span_end": re.compile(years["span_end_before"]),
+        "name": re.compile(years["name_before"]),
+        "crawl": re.compile(years["crawl_line"]),
+    }
+
+
+def crawl_month(text: str) -> str | None:
+    """The month a crawler line at the top of a saved text gives (" date 2023-02"), as YYYY-MM."""
+    m = _year_patterns()["crawl"].match(text)
+    return m.group(1) if m else None
+
+
+def _reference_year(text: str, found: list[Found], title: str, title_found: list[Found]) -> tuple[int, str] | None:
+    """The year the page writes from, and the piece that decided it: the latest year it states as a
+    fact; a year under review ("bilan 2017", "notre activité 2014") means the year after; a span
+    ("2025-2026", "contrats de ville 2024-2030") its first year. Not a horizon ("d'ici 2030"), the end
+    of a span, nor a programme's name ("Quartiers 2030")."""
+    p = _year_patterns()
+    pieces: list[tuple[int, str]] = []
+    for source, expressions in ((text, found), (title, title_found)):
+        for f in expressions:
+            if f.rule not in ("year", "year-range") or f.y2 is None:
+                continue
+            before = source[max(0, f.start - 40) : f.start]
+            if _horizon_before(source, f.start) or p["span_end"].search(before) or p["name"].search(before):
+                continue
+            if f.rule == "year-range":
+                pieces.append((f.y1 or f.y2, f"span:{f.text}"))
+            elif p["reviewed"].search(fold(before)):
+                pieces.append((f.y2 + 1, f"reviewed:{f.text}"))
+            else:
+                pieces.append((f.y2, f"text:{f.text}"))
+    return max(pieces, key=lambda piece: piece[0]) if pieces else None
 
 
 def infer_anchor(
@@ -46,6 +93,7 @@ def infer_anchor(
                 f.complete
                 and f.m2
                 and not _horizon_before(source, f.start)
+                and not _year_patterns()["span_end"].search(source[max(0, f.start - 40) : f.start])
                 and f.rule not in ("year", "year-range", "season")
             ) and (day := normalise_day(f.d2 or 1, f.m2, f.y2)):
                 stated.append((day, f"{where}:{f.text}"))
@@ -54,26 +102,37 @@ def infer_anchor(
     if stated:
         day, source = max(stated)
         return Anchor(day, source, exact=False)
-    years = [f.y2 for f in [*found, *title_found] if f.rule == "year"]
-    reference = max(years) if years else (int(fetched_at[:4]) if fetched_at and fetched_at[:4].isdigit() else None)
+    reference = _reference_year(text, found, title, title_found)
+    fetched_year = int(fetched_at[:4]) if fetched_at and fetched_at[:4].isdigit() else None
+    if fetched_year is not None and (reference is None or reference[0] <= fetched_year):
+        # the crawl is after the page: its year is the latest the page can speak from
+        floor = reference[0] if reference else fetched_year - settings.section("dates").weekday_pin_years
+        reference = (fetched_year, "crawl:fetched_at" + (f"+{reference[1]}" if reference else ""))
     if reference is not None:
-        # "lundi 22 septembre": the weekday fixes the year, taken nearest the year the text speaks of
+        # "lundi 22 septembre": the weekday fixes the year. The years a page states are behind it or
+        # just ahead ("le programme 2026" is written in 2025 or 2026): the first fitting year from the
+        # year before the latest of them on; a crawl date is ahead: the last fitting year before it
+        year, piece = reference
         span = settings.section("dates").weekday_pin_years
+        ahead = piece.startswith("crawl:")
+        years_to_try = (
+            range(year, max(floor, year - span) - 1, -1)
+            if ahead
+            else [*range(year - 1, year + span + 1), *range(year - 2, year - span - 1, -1)]
+        )
         pinned = []
         for f in [*found, *title_found]:
             if f.wd2 is not None and f.d2 and f.m2 and f.y2 is None:
-                days = [
-                    d
-                    for y in range(reference - span, reference + span + 1)
-                    if (d := normalise_day(f.d2, f.m2, y)) and d.weekday() == f.wd2
-                ]
-                if days:
-                    pinned.append((min(days, key=lambda d: (abs(d.year - reference), d)), f.text))
+                day = next(
+                    (d for y in years_to_try if (d := normalise_day(f.d2, f.m2, y)) and d.weekday() == f.wd2), None
+                )
+                if day:
+                    pinned.append((day, f.text))
         if pinned:
             day, text_ = max(pinned)
-            return Anchor(day, f"weekday:{text_}", exact=False)
-    if years:
-        return Anchor(date(max(years), 7, 1), f"text:{max(years)}", exact=False)  # somewhere in that year
+            return Anchor(day, f"weekday:{text_}+{piece}", exact=False)
+        if not ahead:
+            return Anchor(date(year, 7, 1), piece, exact=False)  # somewhere in that year
     if fetched_at and (day := parse_metadata_date(fetched_at)):
         return Anchor(date.fromisoformat(day), "crawl:fetched_at", exact=False)
     return None
@@ -107,13 +166,20 @@ def process(analysis: PageAnalysis) -> None:
         analysis.body.text,
         document.published,
         image_dates(document.images),
-        sidecar.fetched_at if sidecar else None,
+        (sidecar.fetched_at if sidecar else None) or crawl_month(analysis.body.text),
         analysis.title.text,
     )
+    anchor = analysis.anchor
     for found in find_expressions(analysis.body.text):
         if impossible(found):
             analysis.warnings.append(f"impossible date {found.text!r} skipped")
-    anchor = analysis.anchor
+        elif anchor is None and found.d2 and found.m2 and found.y2 is None and not found.relative:
+            # "les 10 et 11 octobre" on a page that dates nothing: a day without its year, kept as such
+            analysis.body.yearless.append(
+                YearlessDay(
+                    found.text, (found.start, found.end), f"grammar:{found.rule}", (found.m1 or found.m2, found.m2)
+                )
+            )
     if anchor is None and any(e.precision != "year" for e in analysis.body.dates):
         analysis.warnings.append("no anchor for partial dates (no publication date, no full date in the text)")
     elif anchor is not None and anchor.source != "published":

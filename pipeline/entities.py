@@ -83,6 +83,7 @@ def lexicon() -> Lexicon:
         "STRUCTURE_HEADS": alternation([h for h in orgs["structure_heads"] if not h.isupper()]),
         "PLURAL_HEADS": alternation(orgs["plural_heads"]),
         "ORG_BEFORE": alternation(orgs["org_before"]),
+        "NAMED_AFTER_HEADS": alternation(orgs["named_after_heads"]),
         "LINK": p["LINK"],
         "CAP": p["CAP"],
     }
@@ -156,17 +157,23 @@ def place_kind(kind: str) -> str:
     return kind if kind in ("commune", "département", "région", "country") else "territory"
 
 
-def keep_places(found: list[PlaceMention], orgs: list[OrgMention], people: list[Person]) -> list[PlaceMention]:
+def keep_places(
+    text: str, found: list[PlaceMention], orgs: list[OrgMention], people: list[Person]
+) -> list[PlaceMention]:
     """Places that are not part of a person's name nor the first word of an organisation's name ("L'Union"
     in "l'Union régionale Habitat"), and no country inside an organisation's name ("BPI France"); a place
     inside or at the end of a name stays ("Brest Métropole", "Centre de ressources Bretagne - Pays de
-    Loire", "Sciences Po Saint-Germain-en-Laye")."""
+    Loire", "Sciences Po Saint-Germain-en-Laye"); no commune that names a street, a school or a district
+    ("quartier Saint-Exupéry")."""
     spans = [m.span for p in people for m in p.mentions]
+    named_after = lexicon().org["named_after_place"]
     kept = []
     for mention in found:
         start, end = mention.span
         if any(s < end and start < e for s, e in spans):
             continue
+        if mention.place.kind == "commune" and named_after.search(text[max(0, start - _cfg().head_window) : start]):
+            continue  # "quartier Saint-Exupéry", "Campus Condorcet"
         inside = [o for o in orgs if o.start < end and start < o.end and not o.rule.endswith("place-body")]
         if inside and (mention.place.kind == "country" or any(start <= o.start for o in inside)):
             continue
@@ -611,7 +618,7 @@ def analyse_text(part: TextAnalysis, with_people: bool) -> None:
     places = find_places(part.text, person_spans)
     part.organisations = find_organisations(part.text, part.doc, places)
     part.people = find_people(part.text, part.doc, part.organisations) if with_people else []
-    part.places = keep_places(places, part.organisations, part.people) if with_people else places
+    part.places = keep_places(part.text, places, part.organisations, part.people) if with_people else places
 
 
 def process(analysis: PageAnalysis) -> None:

@@ -8,7 +8,10 @@ other events (a cycle's "du 10 avril au 28 mai") is not one itself. Each event t
 sentence and line first and from the whole page when the page has one event: its city (a commune of
 the place index, "à Nantes"), or ``online``, and the venue the page names; its organisers ("à
 l'invitation de", "co-organisée avec", "X organise"…, else the centre that publishes the page);
-participants ("80 professionnel.e.s", "une centaine"); formats, topics, kind and edition. Every field
+participants ("80 professionnel.e.s", "une centaine"); formats, topics, kind and edition. A day stated
+without a year that nothing resolves ("les 10 et 11 octobre" on a page that dates nothing) still makes
+an event, with null dates; so does a title naming an event when the page states no day for it (the
+page's subject: "Rencontre régionale : …"), with its month or year when the page gives one. Every field
 says where it came from in ``evidence``. Sidebars, footers and photo credits never reach this stage:
 ``clean`` keeps them out of the text. Thresholds are the ``[events]`` settings.
 """
@@ -36,6 +39,7 @@ from .models import (
     PageAnalysis,
     Participants,
     PlaceMention,
+    YearlessDay,
 )
 from .temporal import NOT_EVENT_RULES
 from .text import Folded, alternation, fold
@@ -65,6 +69,7 @@ def vocabulary() -> dict:
     data["_before_any"] = bounded(data["organisers"]["before"])
     data["_after_re"] = re.compile(rf"[^.;:!?]*?(?<![\w-])({words(data['organisers']['after'])})(?![\w-])")
     data["_not_event_re"] = bounded(data["context"]["not_event_before"])
+    data["_subject_not_after_re"] = re.compile(rf"(?<!\w)({words(data['context']['subject_not_after'])})\s*$")
     data["_online_re"] = bounded(data["context"]["online"])
     data["_verb_re"] = bounded(data["verbs"]["event"])
     participants = data["participants"]
@@ -82,13 +87,14 @@ def vocabulary() -> dict:
 
 @dataclass
 class _Candidate:
-    date: DateEntity
+    date: DateEntity | None  # None: the page's subject event, whose day the page does not state
     where: str  # "text" | "title"
     sentence: tuple[int, int]
     line: tuple[int, int]
     line_index: int = 0
     trigger: tuple[str, str] | None = None  # (kind, words)
     section: tuple[int, int] | None = None  # its line up to the next event's line
+    yearless: bool = False  # its day is stated without a year nothing resolves
 
 
 class _Spans:
@@ -182,8 +188,13 @@ def _candidates(
         for d in dates
         if d.precision == "day" and d.rule.removeprefix("grammar:").split("+")[0] not in NOT_EVENT_RULES
     ]
-    eligible = {(d.start, d.end) for d in days if not _not_an_event(text, d, sentences.at(d.span[0], d.span)[0])}
+    eligible = {_day_key(d) for d in days if not _not_an_event(text, d, sentences.at(d.span[0], d.span)[0])}
     title_trigger = _trigger(fold(title)) if title else None
+    if title_trigger is None and not title and sentences.spans:
+        # a page without a title line: its first sentence says what the page is about ("Ce séminaire vise…")
+        first = sentences.spans[0]
+        kinds = triggers._within(triggers._kinds, triggers._kind_starts, *first)
+        title_trigger = triggers.best(*first) if kinds else None
     for date in days:
         sentence = _near(sentences.at(date.span[0], (date.span[0], date.span[1])), date)
         line_index = lines.index(date.span[0])
@@ -195,8 +206,8 @@ def _candidates(
             around = lines.spans[max(0, line_index - 1) : line_index + 1 + _cfg().listing_lines_after]
             trigger = triggers.best(around[0][0], around[-1][1])
         if trigger is None and line_index is not None:
-            trigger = _list_intro_trigger(text, lines.spans, line_index, triggers)
-        if trigger is None and title_trigger and eligible == {(date.start, date.end)}:
+            trigger = _list_intro_trigger(text, lines.spans, line_index, triggers, date.span[0], title_trigger)
+        if trigger is None and title_trigger and eligible == {_day_key(date)}:
             trigger = title_trigger  # the page's one day-precise date: the title says what happened
         if trigger:
             found.append(_Candidate(date, "text", sentence, line, line_index or 0, trigger))
@@ -210,6 +221,61 @@ def _candidates(
     return found
 
 
+def _day_key(date: DateEntity) -> tuple | str:
+    return (date.start, date.end) if date.start else date.text
+
+
+def _yearless_dates(days: list[YearlessDay]) -> list[DateEntity]:
+    """The page's days without a year, as date entities without a value (they never leave this stage:
+    an event made from one has null dates and says why in its evidence)."""
+    return [
+        DateEntity.model_construct(text=d.text, span=d.span, start=None, end=None, precision="day", rule=d.rule)
+        for d in days
+    ]
+
+
+def _one_per_day(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Yearless candidates: one per distinct day expression ("le 10 février" said twice is one event)."""
+    seen, out = set(), []
+    for cand in candidates:
+        key = vocabulary()["_p"]["clause_break"].sub(" ", fold(cand.date.text)).strip()
+        if key not in seen:
+            seen.add(key)
+            cand.yearless = True
+            out.append(cand)
+    return out
+
+
+def _subject(title: str) -> _Candidate | None:
+    """A page whose title names an event ("Rencontre régionale : …", "L'ERU lance une formation…") and
+    that states no day for it: its subject event, undated. "plan de formation" names no gathering."""
+    if not title:
+        return None
+    folded = fold(title)
+    v = vocabulary()
+    matches = list(v["_kind_re"].finditer(folded))
+    kept = [m for m in matches if not v["_subject_not_after_re"].search(folded[: m.start(1)])]
+    if not kept:
+        return None
+    best = max(kept, key=lambda m: len(m.group(1)))
+    return _Candidate(None, "title", (0, 0), (0, 0), 0, (v["_kinds"][best.group(1)], best.group(1)))
+
+
+def _period(ctx: _Context, cand: _Candidate) -> tuple[str, Evidence] | None:
+    """An undated event's month or year when the page gives it: a month in a sentence naming an event
+    ("en février 2019, les deux premières journées…"), else a year in the title ("Forum 2023")."""
+    v = vocabulary()
+    for d in ctx.dates:
+        if d.precision == "month" and d.rule.removeprefix("grammar:").split("+")[0] not in NOT_EVENT_RULES:
+            s, e = ctx.sentence_at(d.span[0])
+            if any(True for _ in ctx.folded.finditer(v["_kind_re"], s, e)):
+                return d.start, Evidence(rule=f"{d.rule}:event-sentence", text=d.text, span=d.span)
+    for d in ctx.title_dates:
+        if d.precision == "year" and d.start == d.end:
+            return d.start, Evidence(rule=f"{d.rule}:title", text=d.text)
+    return None
+
+
 def _date_only_line(line: str, date: DateEntity) -> bool:
     """A listing's date line: the date, maybe a time, and nothing else ("– Mardi 13 octobre 2015 – 20h00")."""
     p = vocabulary()["_p"]
@@ -218,16 +284,31 @@ def _date_only_line(line: str, date: DateEntity) -> bool:
 
 
 def _list_intro_trigger(
-    text: str, lines: list[tuple[int, int]], index: int, triggers: _Triggers
+    text: str,
+    lines: list[tuple[int, int]],
+    index: int,
+    triggers: _Triggers,
+    date_start: int,
+    title_trigger: tuple[str, str] | None = None,
 ) -> tuple[str, str] | None:
     """A list item ("Sambre-Avesnois : les 7-8 et 21-22 mars à Maubeuge") takes the event named by the
-    line that introduces the list ("… le cycle de qualification se déroulera … :")."""
+    line that introduces the list ("… le cycle de qualification se déroulera … :"); a bulleted item that
+    opens on its date ("- Jeudi 16 novembre : rendez-vous…") takes it from the paragraph above the list."""
+    p = vocabulary()["_p"]
+    item = text[lines[index][0] : lines[index][1]]
+    bullet = p["list_bullet"].match(item)
+    bulleted = bool(bullet) and date_start - (lines[index][0] + bullet.end()) <= _cfg().item_date_offset
     for s, e in reversed(lines[max(0, index - _cfg().list_items_back) : index]):
-        if text[s:e].rstrip().endswith(":"):
+        line = text[s:e]
+        if line.rstrip().endswith(":"):
+            return triggers.best(s, e)
+        if bulleted and (p["list_bullet"].match(line) or not line.strip()):
+            continue  # the list's other items
+        if bulleted:
             return triggers.best(s, e)
         if e - s > _cfg().list_item_chars:
             return None
-    return None
+    return title_trigger if bulleted and index <= _cfg().list_items_back else None  # the list opens the page
 
 
 def _days(key: tuple[str, str]) -> int:
@@ -295,11 +376,17 @@ class _Context:
     title_orgs: list[OrgMention]
     title_places: list[PlaceMention]
     folded: Folded | None = None
+    dates: list[DateEntity] = field(default_factory=list)
+    title_dates: list[DateEntity] = field(default_factory=list)
+    sentences: _Spans | None = None
     lines: list[tuple[int, int]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.folded = self.folded or Folded(self.text)
         self.lines = _lines(self.text)
+
+    def sentence_at(self, position: int) -> tuple[int, int]:
+        return self.sentences.at(position, (position, position)) if self.sentences else (0, len(self.text))
 
 
 def _windows(ctx: _Context, cand: _Candidate) -> list[tuple[int, int]]:
@@ -364,7 +451,7 @@ def _city(
             # "Fort-de-France veille à la sécurité…" names an actor
             continue
         pool = preferred or found
-        if where == "text" and cand.where == "text":
+        if where == "text" and cand.where == "text" and cand.date is not None:
             before = [m for m in pool if m.start <= cand.date.span[0]]
             chosen = before[-1] if before else pool[0]  # "à Garges les 10 et 17 avril, ou à Cergy les 14 et 28 mai"
         else:
@@ -541,9 +628,13 @@ def build_event(ctx: _Context, cand: _Candidate, anchor_published: str | None) -
     windows = _windows(ctx, cand)
     near_start, near_end = windows[1] if len(windows) > 1 else windows[0]
     source = ctx.title if cand.where == "title" else text[near_start:near_end]
-    evidence: dict[str, Evidence] = {
-        "dates": Evidence(rule=date.rule, text=date.text, span=date.span if cand.where == "text" else None),
-    }
+    if date is None:
+        dates = Evidence(rule="undated-subject:title", text=ctx.title)  # the title names it; no day stated
+    elif cand.yearless:
+        dates = Evidence(rule=f"{date.rule}+no-year", text=date.text, span=date.span)
+    else:
+        dates = Evidence(rule=date.rule, text=date.text, span=date.span if cand.where == "text" else None)
+    evidence: dict[str, Evidence] = {"dates": dates}
     if cand.trigger:
         evidence["kind"] = Evidence(rule="event-vocabulary", text=cand.trigger[1])
     online_match = v["_online_re"].search(fold(source))
@@ -574,8 +665,11 @@ def build_event(ctx: _Context, cand: _Candidate, anchor_published: str | None) -
     if edition is not None:
         evidence["edition"] = Evidence(rule="edition", text=edition_text)
     status = None
-    if anchor_published:
+    if anchor_published and date is not None and date.start:
         status = "announced" if date.start > anchor_published else "past"
+    period = _period(ctx, cand) if date is None else None
+    if period:
+        evidence["period"] = period[1]
     kind = cand.trigger[0] if cand.trigger else None
     title_trigger = _trigger(fold(ctx.title)) if ctx.single and ctx.title else None
     if (
@@ -589,16 +683,17 @@ def build_event(ctx: _Context, cand: _Candidate, anchor_published: str | None) -
         name=_name(ctx, cand),
         kind=kind,
         edition=edition,
-        start_date=date.start,
-        end_date=date.end,
-        start_time=date.time,
-        end_time=date.end_time,
+        start_date=date.start if date else None,
+        end_date=date.end if date else None,
+        start_time=date.time if date else None,
+        end_time=date.end_time if date else None,
         location=location,
         online=bool(online),
         organisers=organisers,
         participants=participants,
         formats=_lexicon(ctx, cand, v["_format_re"], v["formats"]),
         topics=_lexicon(ctx, cand, v["_topic_re"], v["topics"]),
+        period=period[0] if period else None,
         status=status,
         evidence=evidence,
     )
@@ -610,10 +705,13 @@ def process(analysis: PageAnalysis) -> None:
     text = body.text
     lines = _Spans(_lines(text))
     folded = Folded(text)
-    candidates = _candidates(
-        text, title.text, body.dates, title.dates, _Spans(body.sentences), lines, _Triggers(folded)
+    sentences, triggers = _Spans(body.sentences), _Triggers(folded)
+    candidates = _group(_candidates(text, title.text, body.dates, title.dates, sentences, lines, triggers), text)
+    candidates += _one_per_day(
+        _candidates(text, title.text, _yearless_dates(body.yearless), [], sentences, lines, triggers)
     )
-    candidates = _group(candidates, text)
+    if not candidates and (subject := _subject(title.text)):
+        candidates = [subject]
     in_text = [c for c in candidates if c.where == "text"]
     for cand, following in zip(in_text, [*in_text[1:], None]):
         cand.section = (
@@ -630,5 +728,8 @@ def process(analysis: PageAnalysis) -> None:
         single=len(candidates) == 1,
         title_orgs=title.organisations,
         title_places=title.places,
+        dates=body.dates,
+        title_dates=title.dates,
+        sentences=sentences,
     )
     analysis.events = [build_event(ctx, cand, analysis.document.published) for cand in candidates]

@@ -200,6 +200,10 @@ class Event(_Model):
     participants: Participants | None = None
     formats: list[str] = Field(default_factory=list)
     topics: list[str] = Field(default_factory=list)
+    period: str | None = Field(
+        default=None,
+        description="YYYY-MM or YYYY: the month or year the page gives an event whose day it does not state",
+    )
     status: Literal["past", "announced"] | None = None
     evidence: dict[str, Evidence] = Field(default_factory=dict)
 
@@ -271,6 +275,17 @@ class Anchor:
     exact: bool
 
 
+@dataclass(frozen=True)
+class YearlessDay:
+    """A day the page states without a year that nothing on the page resolves ("les 10 et 11 octobre"
+    on a page with no dated fact at all): its words, span, grammar rule and months (first, last)."""
+
+    text: str
+    span: Span
+    rule: str
+    months: tuple[int, int]
+
+
 @dataclass
 class TextAnalysis:
     """One text of a page (its main text, or its title) and what the stages found in it. The title
@@ -282,6 +297,7 @@ class TextAnalysis:
     doc: Any = None  # the spaCy Doc (nlp)
     sentences: list[Span] = field(default_factory=list)  # nlp: sentences, never across a line break
     dates: list[DateEntity] = field(default_factory=list)  # dates
+    yearless: list[YearlessDay] = field(default_factory=list)  # dates: days no anchor resolves
     places: list[PlaceMention] = field(default_factory=list)  # entities
     organisations: list[OrgMention] = field(default_factory=list)  # entities
     people: list[Person] = field(default_factory=list)  # entities (main text only)

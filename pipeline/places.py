@@ -37,6 +37,7 @@ at each position. A match must:
   followed by a letter, such as "https://irev.fr/nantes-2019" or "nantes.jpg");
 * not be a stop-listed name (below), and not be part of a listed phrase such as "France Travail";
 * for a name without its article ("Havre" of "Le Havre"), follow au/aux/du/des/le/la/les/l';
+* not start on a word hyphenated to the word before it ("Haut-Bonneuil" is not Bonneuil);
 * for a commune of fewer than 2,000 inhabitants, not follow another capitalised word other than a
   preposition or article ("Louis Aragon" is a poet, not Aragon in the Aude).
 
@@ -95,6 +96,8 @@ _URLISH = re.compile(r"[/@]|\.[^\W\d_]|^www", re.IGNORECASE)
 # What may stand between two words of one name: spaces and at most one hyphen or apostrophe.
 _JOIN = re.compile(r"[ \t\u00a0\u202f]*[-\u2010\u2011\u2012\u2013'’ʼ]?[ \t\u00a0\u202f]*")
 _JOIN_AFTER_ST = re.compile(r"\.?[ \t\u00a0\u202f]*[-\u2010\u2011\u2012\u2013]?[ \t\u00a0\u202f]*")
+# A word glued by a hyphen to the word before it ("Haut-Bonneuil") does not start a name.
+_GLUED = re.compile(r"[-\u2010\u2011]")
 _DEPT_SUFFIX = re.compile(r"\s*\(\s*(\d{2,3}|2[AaBb])\s*\)")
 
 
@@ -326,7 +329,11 @@ class PlaceIndex:
         found: list[tuple[int, int, PlaceEntry]] = []
         n = len(words)
         i = 0
+        matched_end = -1
         while i < n:
+            if i and _GLUED.fullmatch(text, words[i - 1][1], words[i][0]) and words[i - 1][1] != matched_end:
+                i += 1  # "Haut-Bonneuil", "Sud-Gironde": the end of a longer name ("Nantes-Saint-Nazaire" is two)
+                continue
             best = self._best_at(text, words, i)
             if best is None:
                 i += 1
@@ -340,6 +347,7 @@ class PlaceIndex:
             if target.ref >= 0 and not self._looks_like_surname(text, words, i, target.ref):
                 end = words[i + size - 1][1]
                 found.append((words[i][0], end, self._refine(text, end, target.ref)))
+                matched_end = end
             i += size
         return found
 

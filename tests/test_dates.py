@@ -192,3 +192,32 @@ def test_a_part_of_the_day_makes_a_time_expression_never_an_event_date():
     anchor = Anchor(date(2024, 3, 13), "published", exact=True)
     (entity,) = [e for f in find_expressions("hier soir") if (e := resolve(f, anchor))]
     assert entity.rule.endswith("+part-of-day") and entity.start == "2024-03-12"
+
+
+def test_a_year_under_review_means_the_page_was_written_the_year_after():
+    dates, _, anchor = extract_dates("Le 12 avril dernier, l'assemblée a présenté le bilan d'activité 2018.")
+    assert anchor.source == "reviewed:2018"
+    assert dates[0].start == "2019-04-12"
+
+
+def test_a_span_gives_its_first_year_and_a_span_end_or_a_name_no_year():
+    _, _, anchor = extract_dates("Les 3 et 4 juin, la feuille de route 2023-2027 a été présentée aux partenaires.")
+    assert anchor.source == "span:2023-2027"
+    _, _, anchor = extract_dates("Le 3 juin, les Contrats de ville Quartiers 2030 ont été évoqués. En 2021, déjà…")
+    assert anchor.source == "text:2021"
+
+
+def test_a_weekday_is_taken_after_the_years_the_page_looks_back_on():
+    # 11 March is a Tuesday in 2014 and 2025: the programme launched in 2019 puts the page after it
+    dates, _, anchor = extract_dates("Le programme, lancé en 2019, sera présenté le mardi 11 mars à Lyon.")
+    assert dates[-1].start == "2025-03-11" and anchor.source == "weekday:mardi 11 mars+text:2019"
+
+
+def test_a_crawler_date_line_bounds_the_year_of_a_weekday():
+    from pipeline.dates import crawl_month
+
+    text = " date 2024-02 Ce jeudi 3 février, les adultes-relais se sont retrouvés. Le dispositif existe depuis 1999."
+    assert crawl_month(text) == "2024-02"
+    dates, _, anchor = extract_dates(text, fetched_at=crawl_month(text))
+    assert dates[0].start == "2022-02-03"  # the last Thursday 3 February before the crawl
+    assert anchor.source.startswith("weekday:jeudi 3 février+crawl:fetched_at")

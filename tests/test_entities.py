@@ -13,7 +13,7 @@ def extract(text: str):
     places = entities.find_places(text, [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PER"])
     orgs = entities.find_organisations(text, doc, places)
     people = entities.find_people(text, doc, orgs)
-    kept = entities.keep_places(places, orgs, people)
+    kept = entities.keep_places(text, places, orgs, people)
     return entities.organisations_entities(text, orgs), people, entities.places_entities(text, kept)
 
 

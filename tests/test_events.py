@@ -112,3 +112,61 @@ def test_a_single_person_is_not_a_head_count(tmp_path):
     html = REPORT.replace("une centaine de professionnels", "1 élu et 45 participants")
     [event] = page(tmp_path, html).events
     assert event.participants.count == 45
+
+
+def text_page(tmp_path, text: str, name: str = "page.txt"):
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    return process_page(tmp_path / name, tmp_path)
+
+
+def test_a_day_without_a_year_gives_an_undated_event_that_says_why(tmp_path):
+    record = text_page(
+        tmp_path,
+        "Le forum des médiateurs, qui s'est tenu les 3 et 4 mars, a été organisé par l'IREV.\n"
+        "Les échanges ont porté sur la tranquillité publique dans les quartiers.\n",
+    )
+    [event] = record.events
+    assert (event.start_date, event.end_date, event.kind) == (None, None, "forum")
+    assert event.evidence["dates"].rule.endswith("+no-year") and event.evidence["dates"].text == "3 et 4 mars"
+    assert [o.id for o in event.organisers] == ["crpv-irev"]
+
+
+def test_a_list_of_days_without_a_year_gives_one_undated_event_each(tmp_path):
+    record = text_page(
+        tmp_path,
+        "Cet automne, des réunions publiques sont proposées dans chaque quartier.\n"
+        "- Mardi 7 novembre : rendez-vous à 18h à la maison de quartier des Tilleuls pour les habitants du centre.\n"
+        "- Jeudi 16 novembre : rendez-vous à 18h à la salle des fêtes pour les habitants du quartier des Iris.\n",
+    )
+    assert [(e.start_date, e.evidence["dates"].text) for e in record.events] == [
+        (None, "Mardi 7 novembre"),
+        (None, "Jeudi 16 novembre"),
+    ]
+
+
+def test_a_title_naming_an_event_without_a_day_gives_the_subject_event(tmp_path):
+    record = text_page(
+        tmp_path,
+        "Assemblée générale de l'IREV à Lille\n\n"
+        "Les adhérents se sont réunis à Lille pour leur assemblée générale annuelle en présence de 80 participants.\n",
+    )
+    [event] = record.events
+    assert (event.start_date, event.kind, event.location.city) == (None, "assemblée générale", "Lille")
+    assert event.evidence["dates"].rule == "undated-subject:title"
+
+
+def test_a_title_naming_a_training_plan_is_not_an_event(tmp_path):
+    record = text_page(
+        tmp_path,
+        "À propos du plan de formation des agents\n\nLe plan couvre les métiers de la politique de la ville.\n",
+    )
+    assert record.events == []
+
+
+def test_a_numbered_page_states_no_undated_event_when_a_dated_one_is_found(tmp_path):
+    record = text_page(
+        tmp_path,
+        "Séminaire régional des délégués du préfet\n\nLe séminaire aura lieu le 12 mai 2022 à Rouen.\n",
+    )
+    assert [(e.start_date, e.location.city) for e in record.events] == [("2022-05-12", "Rouen")]
