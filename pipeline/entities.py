@@ -84,6 +84,8 @@ def lexicon() -> Lexicon:
         "PLURAL_HEADS": alternation(orgs["plural_heads"]),
         "ORG_BEFORE": alternation(orgs["org_before"]),
         "NAMED_AFTER_HEADS": alternation(orgs["named_after_heads"]),
+        "PHRASE_HEADS": alternation(orgs["phrase_heads"]),
+        "ADJ": p["ADJ"],
         "LINK": p["LINK"],
         "CAP": p["CAP"],
     }
@@ -92,7 +94,7 @@ def lexicon() -> Lexicon:
         return re.compile(re.sub(r"<([A-Z_]+)>", lambda m: words[m.group(1)], pattern))
 
     org_patterns = {
-        name: build(value) for name, value in p.items() if isinstance(value, str) and name not in ("LINK", "CAP")
+        name: build(value) for name, value in p.items() if isinstance(value, str) and name not in ("LINK", "CAP", "ADJ")
     }
     people_patterns = {name: build(value) for name, value in roles["patterns"].items() if isinstance(value, str)}
     return Lexicon(
@@ -254,6 +256,17 @@ def find_organisations(text: str, doc, places: list[PlaceMention]) -> list[OrgMe
         head = m.start() + len(re.match(r"(?i:les?\s+|la\s+|l')?", m.group()).group())
         found.append(OrgMention(head, m.end(), None, m.group(1), None, "rule:org-context"))
     taken = [(o.start, o.end) for o in found]
+    for m in lex.org["org_phrase"].finditer(text):
+        # a body named by its head word and its complements ("Observatoire des inégalités")
+        name = _trim_name(m.group())
+        start, end = m.start(), m.start() + len(name)
+        # a gazetteer body, or a longer name, holds it; a shorter unknown one inside it gives way
+        if len(name.split()) < 2 or any(
+            o.start < end and start < o.end and (o.id or not (start <= o.start and o.end <= end)) for o in found
+        ):
+            continue
+        found.append(OrgMention(m.start(), m.start() + len(name), None, name, None, "rule:org-phrase"))
+        taken.append((m.start(), m.start() + len(name)))
     for ent in doc.ents:
         if ent.ent_id_ or ent.label_ not in ("ORG", "MISC", "LOC"):
             continue

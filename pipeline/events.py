@@ -497,7 +497,9 @@ def _organisers_in(ctx: _Context, start: int, end: int) -> tuple[list[OrgMention
         if not (m := v["_after_re"].match(folded.text, lo, hi)):
             continue
         verb_start, verb_end = folded.span(m.start(1), m.end())
-        between = [o for o in inside if org.end < o.start < verb_start]
+        # bodies of an organiser phrase in between ("X, en partenariat avec la DREETS, organise") are
+        # organisers by that phrase, not a break in the subject
+        between = [o for o in inside if org.end < o.start < verb_start and o not in found]
         # "L'IREV et Migrations Santé Alsace vous invitent": every subject joined by "et" or a comma
         chain = [org, *between]
         if all(p["subject_chain"].fullmatch(text[a.end : b.start]) for a, b in itertools.pairwise(chain)):

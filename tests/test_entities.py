@@ -171,3 +171,41 @@ def test_unknown_acronyms_after_an_article_are_organisations_but_not_the_field_s
     assert by_name["AREAL"].id is None and "CERAPS" in by_name
     assert "QPV" not in by_name and "NPNRU" not in by_name
     assert by_name["Observatoire régional de l'intégration et de la ville"].id == "crpv-oriv"
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        (
+            "Une chercheuse de l'Observatoire des politiques locales est intervenue.",
+            "Observatoire des politiques locales",
+        ),
+        (
+            "La Fédération des centres sociaux du Calvados organise la journée.",
+            "Fédération des centres sociaux du Calvados",
+        ),
+        (
+            "Le Comité d'histoire de la rénovation urbaine a publié un livret.",
+            "Comité d'histoire de la rénovation urbaine",
+        ),
+        ("Une enseignante de l'Université Lyon 2 a présenté ses travaux.", "Université Lyon 2"),
+    ],
+)
+def test_bodies_named_by_their_head_word_and_its_complements(text, name):
+    orgs, _, _ = extract(text)
+    assert name in {o.name for o in orgs}
+
+
+def test_a_body_phrase_stops_at_a_line_break_and_a_verb_after_pour():
+    orgs, _, _ = extract(
+        "Un atelier de l'Institut pour échanger sur la laïcité.\nLe Conseil des Jeunes\nSuite du texte."
+    )
+    names = {o.name for o in orgs}
+    assert "Institut pour échanger" not in names and not any("\n" in n for n in names)
+
+
+def test_a_commune_naming_a_district_or_glued_to_a_longer_name_is_not_a_place():
+    _, _, places = extract("Rendez-vous au quartier Saint-Exupéry puis au Haut-Bonneuil, à Nantes-Saint-Nazaire.")
+    names = {p.name for p in places}
+    assert "Saint-Exupéry" not in names and "Bonneuil-sur-Marne" not in names
+    assert {"Nantes", "Saint-Nazaire"} <= names

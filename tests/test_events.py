@@ -170,3 +170,24 @@ def test_a_numbered_page_states_no_undated_event_when_a_dated_one_is_found(tmp_p
         "Séminaire régional des délégués du préfet\n\nLe séminaire aura lieu le 12 mai 2022 à Rouen.\n",
     )
     assert [(e.start_date, e.location.city) for e in record.events] == [("2022-05-12", "Rouen")]
+
+
+def test_an_organiser_subject_may_carry_an_apposition_and_a_partner(tmp_path):
+    record = text_page(
+        tmp_path,
+        "Journée régionale sur l'emploi\n\n"
+        "Cette année, l'IREV, centre de ressources politique de la ville en Hauts-de-France, en partenariat avec "
+        "l'ANCT, organise une journée régionale le 4 avril 2023 à Arras.\n",
+    )
+    [event] = record.events
+    assert [o.id for o in event.organisers] == ["crpv-irev", "anct"]
+
+
+def test_organised_with_the_support_of_names_funders_not_organisers(tmp_path):
+    record = text_page(
+        tmp_path,
+        "Séminaire mémoire et discriminations\n\n"
+        "Ce séminaire se tiendra le 10 février 2017 à Lens. Il est organisé avec le soutien du CGET.\n",
+    )
+    [event] = record.events
+    assert "cget" not in [o.id for o in event.organisers]
