@@ -69,6 +69,7 @@ def vocabulary() -> dict:
     data["_before_any"] = bounded(data["organisers"]["before"])
     data["_after_re"] = re.compile(rf"[^.;:!?]*?(?<![\w-])({words(data['organisers']['after'])})(?![\w-])")
     data["_not_event_re"] = bounded(data["context"]["not_event_before"])
+    data["_not_event_after_re"] = re.compile(rf"^[\s,]*(?:{words(data['context']['not_event_after'])})(?![\w-])")
     data["_subject_not_after_re"] = re.compile(rf"(?<!\w)({words(data['context']['subject_not_after'])})\s*$")
     data["_online_re"] = bounded(data["context"]["online"])
     data["_verb_re"] = bounded(data["verbs"]["event"])
@@ -166,11 +167,13 @@ class _Triggers:
 
 def _not_an_event(text: str, date: DateEntity, sentence_start: int) -> bool:
     """'la loi de programmation pour la ville et la cohésion urbaine du 21 février 2014': the clause
-    before the date (back to the last punctuation) names a law, a deadline, a founding…"""
+    before the date (back to the last punctuation) names a law, a deadline, a founding…; or the words
+    right after it make it a legal act's or a publication's ("du 14 avril 2022 portant création")."""
     v = vocabulary()
     window = text[max(sentence_start, date.span[0] - _cfg().context_chars) : date.span[0]]
     clause = v["_p"]["clause_break"].split(window)[-1]
-    return bool(v["_not_event_re"].search(fold(clause)))
+    after = text[date.span[1] : date.span[1] + _cfg().context_chars]
+    return bool(v["_not_event_re"].search(fold(clause)) or v["_not_event_after_re"].match(fold(after)))
 
 
 def _candidates(

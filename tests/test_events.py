@@ -191,3 +191,13 @@ def test_organised_with_the_support_of_names_funders_not_organisers(tmp_path):
     )
     [event] = record.events
     assert "cget" not in [o.id for o in event.organisers]
+
+
+def test_dates_of_legal_acts_and_publications_are_not_events(tmp_path):
+    record = text_page(
+        tmp_path,
+        "Création d'un conseil scientifique\n\n"
+        "Le conseil a été installé le 3 mai 2021, date de publication au Journal officiel de l'arrêté du "
+        "12 avril 2021 portant nomination de ses membres, à l'issue d'une réunion de travail.\n",
+    )
+    assert record.events == []
