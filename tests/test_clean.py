@@ -299,3 +299,26 @@ def test_a_long_paragraph_per_line_dump_is_not_unwrapped(tmp_path):
     url = "https://exemple.fr/agenda/lutter-contre-les-discriminations-sur-les-territoires-ou-en-est-on"
     document = _dump(tmp_path, f"{title}\n{PARAGRAPH} {PARAGRAPH}\n", url)
     assert document.title == title
+
+
+def test_a_breadcrumb_trail_s_last_step_is_the_title_and_the_trail_goes(tmp_path):
+    text = f"Accueil / La mairie / Vie des quartiers / Conseils de quartier 2024\n|\n{PARAGRAPH}\n"
+    document = _dump(tmp_path, text, "https://exemple.fr/vie-des-quartiers/conseils-de-quartier-2024")
+    assert document.title == "Conseils de quartier 2024"
+    assert "Accueil" not in document.text and document.text.lstrip("|\n").startswith("Les acteurs")
+
+
+def test_teaser_lines_of_other_articles_are_not_text(tmp_path):
+    text = (
+        f"Journée des acteurs\n{PARAGRAPH}\nLe marché de Noël + Lire la suite\nConcert du printemps Lire la suite »\n"
+    )
+    document = _dump(tmp_path, text, "https://exemple.fr/actualites/journee-des-acteurs")
+    assert "Lire la suite" not in document.text and "Les acteurs" in document.text
+
+
+def test_an_address_no_line_spells_takes_a_first_line_that_reads_as_a_title_not_a_section_heading(tmp_path):
+    url = "https://exemple.fr/quartiers/la-concertation-continue"
+    assert _dump(tmp_path, f"Une exposition et une rencontre\n{PARAGRAPH}\n", url).title == (
+        "Une exposition et une rencontre"
+    )
+    assert _dump(tmp_path, f"Les origines\n\n{PARAGRAPH}\n", "https://exemple.fr/le-centre/").title is None

@@ -271,10 +271,13 @@ def _title_text(line: str) -> str:
     return glued.sub("", line).strip() or line
 
 
+_BREADCRUMB = re.compile(r"\s+[/>»›]\s+")
+
+
 def find_dump_title(lines: list[str], url: str | None) -> tuple[int, str, str] | None:
     """(line index, title, rule) of a dump without a title line: the line its URL slug spells, accents
-    and punctuation its own; for an address without words, the first short line before the first
-    paragraph; None rather than a guess (the slug itself is never a title)."""
+    and punctuation its own (or the last step of a breadcrumb trail that spells it); else the first
+    short line before the first paragraph; None rather than a guess (the slug itself is never a title)."""
     cfg = settings.section("clean")
     candidates = [(i, line) for i, line in enumerate(lines) if line.strip() and is_kept_line(line)]
     candidates = candidates[: cfg.dump_title_search_lines]
@@ -283,21 +286,28 @@ def find_dump_title(lines: list[str], url: str | None) -> tuple[int, str, str] |
         slug = "".join(words)
         best = None
         for i, line in candidates:
-            squashed = _squash(_title_text(line))
-            if not squashed or len(squashed) > 1.5 * len(slug) + 20:
-                continue  # a paragraph that happens to hold the slug's words
-            covered = sum(len(w) for w in words if w in squashed) / len(slug)
-            if covered < cfg.slug_title_coverage:
-                continue
-            rank = (covered, not dump_rules().list_item.match(line))  # a breadcrumb item is not the heading
-            if best is None or rank > best[0]:
-                best = (rank, i, line)
-        return (best[1], _title_text(best[2]), "text:slug-line") if best else None
+            crumbs = _BREADCRUMB.split(line)
+            # "Accueil / Votre mairie / Réunions de quartier 2023": a trail's last step is the page's
+            for text, in_trail in [(line, False)] + ([(crumbs[-1], True)] if len(crumbs) >= 3 else []):
+                squashed = _squash(_title_text(text))
+                if not squashed or len(squashed) > 1.5 * len(slug) + 20:
+                    continue  # a paragraph that happens to hold the slug's words
+                covered = sum(len(w) for w in words if w in squashed) / len(slug)
+                if covered < cfg.slug_title_coverage:
+                    continue
+                # a breadcrumb item is not the heading
+                rank = (covered, not in_trail, not dump_rules().list_item.match(line))
+                if best is None or rank > best[0]:
+                    best = (rank, i, text)
+        if best:
+            return best[1], _title_text(best[2]), "text:slug-line"
+    # an address whose words no line spells: only a line that reads as a title, not a section's heading
+    fewest = cfg.dump_title_min_words_unspelled if words else 2
     for i, line in candidates:
         text = _title_text(line)
-        if len(text) > cfg.dump_heading_chars or re.search(r"[.,;:]$", text) or len(text.split()) < 2:
+        if len(text) > cfg.dump_heading_chars or re.search(r"[.,;:]$", text) or len(text.split()) < fewest:
             return None  # the text starts with a paragraph: the excerpt holds no title
-        if text[:1].isupper() or text[:1].isdigit() or text[:1] in '«"“':
+        if text[:1].isupper() or text[:1].isdigit() or text[:1] in '«"“#':
             return i, text, "text:first-short-line"
         return None
     return None
