@@ -34,7 +34,7 @@ from .models import (
     PlaceMention,
     TextAnalysis,
 )
-from .places import load_places
+from .places import PlaceEntry, load_places
 from .text import alternation, fold, longest_first
 from .urls import site_of
 
@@ -85,6 +85,7 @@ def lexicon() -> Lexicon:
         "ORG_BEFORE": alternation(orgs["org_before"]),
         "NAMED_AFTER_HEADS": alternation(orgs["named_after_heads"]),
         "PHRASE_HEADS": alternation(orgs["phrase_heads"]),
+        "QUARTIER_HEADS": alternation(orgs["quartier_heads"]),
         "ADJ": p["ADJ"],
         "LINK": p["LINK"],
         "CAP": p["CAP"],
@@ -156,7 +157,28 @@ def find_places(text: str, person_spans: list[tuple[int, int]] = ()) -> list[Pla
 
 def place_kind(kind: str) -> str:
     """The kind a record gives a place of the index (informal and former regions are territories)."""
-    return kind if kind in ("commune", "département", "région", "country") else "territory"
+    return kind if kind in ("commune", "département", "région", "country", "quartier") else "territory"
+
+
+def find_quartiers(text: str, found: list[PlaceMention], orgs: list[OrgMention] = ()) -> list[PlaceMention]:
+    """Neighbourhoods named after "quartier", "cité", "résidence"…: "les quartiers Fabien et Centre
+    ancien" gives two. Not a place of the index already found there, nor part of an organisation's
+    name ("maison de quartier Beaujardin", "Cité Ressources")."""
+    not_names = frozenset(resources.toml("organisation_patterns.toml")["not_quartier_names"])
+    out = []
+    for m in lexicon().org["quartier"].finditer(text):
+        offset = m.start(1)
+        for piece in re.split(r"([ \u00a0]+et[ \u00a0]+)", m.group(1)):
+            start, offset = offset, offset + len(piece)
+            name = lexicon().org["trailing"].sub("", piece)
+            if not name.strip() or " et " in f" {piece} " or name.split()[0] in not_names or len(name) < 3:
+                continue
+            end = start + len(name)
+            if not any(p.start < end and start < p.end and p.place.kind != "commune" for p in found) and not any(
+                o.start < end and m.start() < o.end for o in orgs
+            ):
+                out.append(PlaceMention(start, end, PlaceEntry(name=name, kind="quartier")))
+    return out
 
 
 def keep_places(
@@ -198,7 +220,7 @@ def places_entities(text: str, found: list[PlaceMention], rule: str = "places:co
             insee=place.insee,
             region=place.region,
             mentions=[item],
-            rule=rule,
+            rule="rule:quartier" if place.kind == "quartier" else rule,
         )
     return list(merged.values())
 
@@ -632,6 +654,8 @@ def analyse_text(part: TextAnalysis, with_people: bool) -> None:
     part.organisations = find_organisations(part.text, part.doc, places)
     part.people = find_people(part.text, part.doc, part.organisations) if with_people else []
     part.places = keep_places(part.text, places, part.organisations, part.people) if with_people else places
+    if with_people:
+        part.places = sorted(part.places + find_quartiers(part.text, places, part.organisations), key=lambda m: m.start)
 
 
 def process(analysis: PageAnalysis) -> None:

@@ -148,7 +148,7 @@ class Person(_Model):
 
 class Place(_Model):
     name: str = Field(description="official name")
-    kind: Literal["commune", "département", "région", "territory", "country"]
+    kind: Literal["commune", "département", "région", "territory", "country", "quartier"]
     insee: str | None = None
     region: str | None = None
     mentions: list[Mention] = Field(default_factory=list)

@@ -70,7 +70,7 @@ from .text import fold
 
 logger = logging.getLogger(__name__)
 
-Kind = Literal["commune", "département", "région", "territory", "country"]
+Kind = Literal["commune", "département", "région", "territory", "country", "quartier"]
 
 
 _ARTICLES = frozenset({"le", "la", "les", "l"})

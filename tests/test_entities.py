@@ -209,3 +209,17 @@ def test_a_commune_naming_a_district_or_glued_to_a_longer_name_is_not_a_place():
     names = {p.name for p in places}
     assert "Saint-Exupéry" not in names and "Bonneuil-sur-Marne" not in names
     assert {"Nantes", "Saint-Nazaire"} <= names
+
+
+def test_neighbourhoods_named_after_their_head_word_are_places_of_kind_quartier():
+    from pipeline.models import TextAnalysis
+
+    text = (
+        "Les habitants des quartiers Fabien et Centre ancien, puis ceux du quartier Saint-Exupéry, "
+        "se sont retrouvés à la maison de quartier Beaujardin, comme dans tous les quartiers Prioritaires."
+    )
+    part = TextAnalysis(text, text, analyse([text])[0])
+    entities.analyse_text(part, with_people=True)
+    quartiers = {p.name: p for p in entities.places_entities(text, part.places) if p.kind == "quartier"}
+    assert set(quartiers) == {"Fabien", "Centre ancien", "Saint-Exupéry"}
+    assert quartiers["Saint-Exupéry"].rule == "rule:quartier"
