@@ -322,3 +322,21 @@ def test_an_address_no_line_spells_takes_a_first_line_that_reads_as_a_title_not_
         "Une exposition et une rencontre"
     )
     assert _dump(tmp_path, f"Les origines\n\n{PARAGRAPH}\n", "https://exemple.fr/le-centre/").title is None
+
+
+def test_site_furniture_lines_are_not_text_and_a_publication_line_is_no_title(tmp_path):
+    furniture = [
+        "Diapositive précédente",
+        "Mot de passe oublié ?",
+        "Envoyer à un ami",
+        "Temps de lecture 4 minutes",
+        "Dernière mise à jour : mardi 3 mars 2020",
+        "Ce site est géré sous SPIP 3.2",
+        "jdoe - Fotolia",
+    ]
+    text = "Publié le jeudi 12 mars 2020\n" + "\n".join(furniture[:3]) + f"\n{PARAGRAPH}\n" + "\n".join(furniture[3:])
+    document = _dump(tmp_path, text + "\n", "https://exemple.fr/?p=42")
+    assert document.title is None or not document.title.startswith("Publié")
+    for line in furniture:
+        assert line not in document.text
+    assert "Les acteurs" in document.text

@@ -271,6 +271,8 @@ def _title_text(line: str) -> str:
     return glued.sub("", line).strip() or line
 
 
+# a publication or update line is the page's date, never its title ("Publié le mercredi 05 juin 2019")
+_NOT_A_TITLE = re.compile(r"\s*(?i:publié|paru|mis à jour|mise à jour|créé|posté|date de publication)\b")
 _BREADCRUMB = re.compile(r"\s+[/>»›]\s+")
 
 
@@ -279,7 +281,11 @@ def find_dump_title(lines: list[str], url: str | None) -> tuple[int, str, str] |
     and punctuation its own (or the last step of a breadcrumb trail that spells it); else the first
     short line before the first paragraph; None rather than a guess (the slug itself is never a title)."""
     cfg = settings.section("clean")
-    candidates = [(i, line) for i, line in enumerate(lines) if line.strip() and is_kept_line(line)]
+    candidates = [
+        (i, line)
+        for i, line in enumerate(lines)
+        if line.strip() and is_kept_line(line) and not _NOT_A_TITLE.match(line)
+    ]
     candidates = candidates[: cfg.dump_title_search_lines]
     words = slug_words(url)
     if words:
