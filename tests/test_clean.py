@@ -340,3 +340,9 @@ def test_site_furniture_lines_are_not_text_and_a_publication_line_is_no_title(tm
     for line in furniture:
         assert line not in document.text
     assert "Les acteurs" in document.text
+
+
+def test_a_publication_line_above_the_title_is_still_read_as_the_publication_date(tmp_path):
+    text = f"Publié le 2 septembre 2024\n\nJournée régionale des acteurs\n\n{PARAGRAPH}\n"
+    document = _dump(tmp_path, text, "https://exemple.fr/actualites/journee-regionale-des-acteurs")
+    assert (document.title, document.published) == ("Journée régionale des acteurs", "2024-09-02")

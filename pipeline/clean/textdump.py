@@ -344,6 +344,7 @@ def clean_text_dump(page: LoadedPage) -> tuple[Document, list[str]]:
             title_at is not None
             and index <= title_at
             and (index == title_at or len(line.split()) <= settings.section("clean").dump_header_words)
+            and (index == title_at or not _NOT_A_TITLE.match(line))  # a publication line above is still read
         ):
             continue  # the title, and the breadcrumb and kickers above it
         if title_at is not None and _squash(_title_text(line)) == _squash(reader.fields.values["title"]):
