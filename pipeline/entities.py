@@ -486,7 +486,13 @@ def _role_after(text: str, end: int, sentence_end: int) -> tuple[_Role | None, i
             return _Role(inside.strip(), begin, begin + len(inside.strip()), "role:brackets"), end + 2 + len(inside)
         return None, end
     if not rest.startswith(","):
-        return None, end
+        # "Siheme Boumerah déléguée du Préfet …", "Gilles Leproust président de …": a lower-case
+        # title right after the name, without its comma
+        if not (rest[:1] == " " and rest[1:2].islower() and _role_head(rest[1:].split(",")[0].strip())):
+            return None, end
+        rule = "role:after-name-no-comma"
+    else:
+        rule = "role:after-name"
     first = rest[1:].split(",")[0]
     if m := lex.people["affiliation"].match(first):  # "Anne BEAUCHESNE, du CGET," -> "CGET"
         affiliation = lex.people["role_stop"].sub("", m.group(1)).strip()
@@ -513,14 +519,16 @@ def _role_after(text: str, end: int, sentence_end: int) -> tuple[_Role | None, i
     if not words:
         return None, position
     last, last_start = parts[-1]
-    return _Role(words, parts[0][1], last_start + len(last.rstrip(" .;:")), "role:after-name"), position
+    return _Role(words, parts[0][1], last_start + len(last.rstrip(" .;:")), rule), position
 
 
 def _role_before(text: str, start: int, sentence_start: int) -> _Role | None:
     """'la présidente de RésoVilles, X' -> 'présidente de RésoVilles'; 'le rappeur X' -> 'rappeur'."""
     lex = lexicon()
     before = text[sentence_start:start]
-    for m in lex.people["before_role"].finditer(before):
+    # every article may open the role: "porté par la Secrétaire d'État chargée de …, X" (not "le message …")
+    starts = [a.start() for a in re.finditer(r"(?i)\b(?:la|le|l'|l’|sa|son|leur|notre)", before)]
+    for m in (found for a in starts if (found := lex.people["before_role"].match(before, a))):
         if _role_head(m.group(1)) and not lex.people["clause_verb"].search(m.group(1)):
             role = _strip_article(m.group(1))
             begin = sentence_start + m.start(1) + m.group(1).find(role)

@@ -223,3 +223,23 @@ def test_neighbourhoods_named_after_their_head_word_are_places_of_kind_quartier(
     quartiers = {p.name: p for p in entities.places_entities(text, part.places) if p.kind == "quartier"}
     assert set(quartiers) == {"Fabien", "Centre ancien", "Saint-Exupéry"}
     assert quartiers["Saint-Exupéry"].rule == "rule:quartier"
+
+
+@pytest.mark.parametrize(
+    "text, name, role",
+    [
+        (
+            "La séance s'est ouverte en présence de Karima Dubreuil déléguée du Préfet pour la politique de la ville.",
+            "Karima Dubreuil",
+            "déléguée du Préfet pour la politique de la ville",
+        ),
+        (
+            "Le message a été porté par la présidente de l'association des maires, Odile Marchand, en ouverture.",
+            "Odile Marchand",
+            "présidente de l'association des maires",
+        ),
+    ],
+)
+def test_roles_without_their_comma_or_after_an_earlier_article(text, name, role):
+    _, people, _ = extract(text)
+    assert {p.name: p.role for p in people}.get(name) == role
