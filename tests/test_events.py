@@ -201,3 +201,14 @@ def test_dates_of_legal_acts_and_publications_are_not_events(tmp_path):
         "12 avril 2021 portant nomination de ses membres, à l'issue d'une réunion de travail.\n",
     )
     assert record.events == []
+
+
+def test_a_committee_meeting_and_a_celebration_are_events_but_a_measure_s_start_is_not(tmp_path):
+    record = text_page(
+        tmp_path,
+        "Le point sur la politique de la ville\n\n"
+        "Le comité interministériel des villes du 9 mars 2019 a fixé de nouvelles orientations.\n"
+        "L'association des élus fêtait ce 12 octobre 2019 à Nantes ses 20 ans.\n"
+        "Les nouveaux contrats s'appliquent à partir du 1er janvier 2020.\n",
+    )
+    assert [e.start_date for e in record.events] == ["2019-03-09", "2019-10-12"]
