@@ -273,8 +273,12 @@ def find_organisations(text: str, doc, places: list[PlaceMention]) -> list[OrgMe
         acronym = m.group(1)
         if acronym not in lex.not_acronyms and not gazetteer.lookup(acronym) and not load_places().lookup(acronym):
             found.append(OrgMention(m.start(1), m.end(1), None, acronym, acronym, "rule:acronym"))
+    known = [o for o in found if o.id]
     for m in lex.org_before.finditer(text):
-        # named by its own words ("Détours Atajos"), the mention keeps the head ("association Détours Atajos")
+        # named by its own words ("Détours Atajos"), the mention keeps the head ("association Détours Atajos");
+        # a body the gazetteer knows there is that body ("l'association Ville & Banlieue")
+        if any(o.start < m.end() and m.start(1) < o.end for o in known):
+            continue
         head = m.start() + len(re.match(r"(?i:les?\s+|la\s+|l')?", m.group()).group())
         found.append(OrgMention(head, m.end(), None, m.group(1), None, "rule:org-context"))
     taken = [(o.start, o.end) for o in found]

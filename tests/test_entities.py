@@ -243,3 +243,8 @@ def test_neighbourhoods_named_after_their_head_word_are_places_of_kind_quartier(
 def test_roles_without_their_comma_or_after_an_earlier_article(text, name, role):
     _, people, _ = extract(text)
     assert {p.name: p.role for p in people}.get(name) == role
+
+
+def test_a_known_body_after_its_kind_word_stays_the_known_body():
+    orgs, _, _ = extract("L'association Ville & Banlieue fêtait ses 40 ans à Lyon.")
+    assert "ville-et-banlieue" in {o.id for o in orgs}
