@@ -57,7 +57,7 @@ def _reference_year(text: str, found: list[Found], title: str, title_found: list
         for f in expressions:
             if f.rule not in ("year", "year-range") or f.y2 is None:
                 continue
-            before = source[max(0, f.start - 40) : f.start]
+            before = source[max(0, f.start - settings.section("dates").year_context_chars) : f.start]
             if _horizon_before(source, f.start) or p["span_end"].search(before) or p["name"].search(before):
                 continue
             if f.rule == "year-range":
@@ -93,7 +93,9 @@ def infer_anchor(
                 f.complete
                 and f.m2
                 and not _horizon_before(source, f.start)
-                and not _year_patterns()["span_end"].search(source[max(0, f.start - 40) : f.start])
+                and not _year_patterns()["span_end"].search(
+                    source[max(0, f.start - settings.section("dates").year_context_chars) : f.start]
+                )
                 and f.rule not in ("year", "year-range", "season")
             ) and (day := normalise_day(f.d2 or 1, f.m2, f.y2)):
                 stated.append((day, f"{where}:{f.text}"))
@@ -144,10 +146,12 @@ def extract_dates(
     image_months: list[str] | None = None,
     fetched_at: str | None = None,
     title: str = "",
+    found: list[Found] | None = None,
 ) -> tuple[list[DateEntity], list[DateEntity], Anchor | None]:
     """Every date of ``text`` and of ``title`` resolved to ISO (in text order; title spans are in the
-    title), and the anchor used for the partial ones."""
-    found = find_expressions(text)
+    title), and the anchor used for the partial ones. ``found``: the grammar's expressions of ``text``,
+    when the caller already has them."""
+    found = find_expressions(text) if found is None else found
     title_found = find_expressions(title) if title else []
     anchor = infer_anchor(text, found, published, image_months or [], fetched_at, title, title_found)
 
@@ -162,15 +166,17 @@ def process(analysis: PageAnalysis) -> None:
     """Add the dates of the main text and the title, and the anchor, to ``analysis``."""
     document = analysis.document
     sidecar = analysis.page.sidecar
+    expressions = find_expressions(analysis.body.text)
     analysis.body.dates, analysis.title.dates, analysis.anchor = extract_dates(
         analysis.body.text,
         document.published,
         image_dates(document.images),
         (sidecar.fetched_at if sidecar else None) or crawl_month(analysis.body.text),
         analysis.title.text,
+        found=expressions,
     )
     anchor = analysis.anchor
-    for found in find_expressions(analysis.body.text):
+    for found in expressions:
         if impossible(found):
             analysis.warnings.append(f"impossible date {found.text!r} skipped")
         elif anchor is None and found.d2 and found.m2 and found.y2 is None and not found.relative:

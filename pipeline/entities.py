@@ -59,6 +59,7 @@ class Lexicon:
     plural_names: dict[str, str]
     org_words: frozenset[str]
     generic_names: frozenset[str]
+    not_quartier_names: frozenset[str]
     org_before: re.Pattern
     not_acronyms: frozenset[str]
     org: dict[str, re.Pattern]
@@ -113,6 +114,7 @@ def lexicon() -> Lexicon:
         plural_names={fold(k): v for k, v in orgs["plural_heads"].items()},
         org_words=frozenset(orgs["org_words"]),
         generic_names=frozenset(fold(n) for n in orgs["generic_names"]),
+        not_quartier_names=frozenset(orgs["not_quartier_names"]),
         not_acronyms=frozenset(orgs["not_organisation_acronyms"]),
         org_before=org_patterns["org_before"],
         org=org_patterns,
@@ -164,14 +166,14 @@ def find_quartiers(text: str, found: list[PlaceMention], orgs: list[OrgMention] 
     """Neighbourhoods named after "quartier", "cité", "résidence"…: "les quartiers Fabien et Centre
     ancien" gives two. Not a place of the index already found there, nor part of an organisation's
     name ("maison de quartier Beaujardin", "Cité Ressources")."""
-    not_names = frozenset(resources.toml("organisation_patterns.toml")["not_quartier_names"])
+    lex = lexicon()
     out = []
-    for m in lexicon().org["quartier"].finditer(text):
+    for m in lex.org["quartier"].finditer(text):
         offset = m.start(1)
         for piece in re.split(r"([ \u00a0]+et[ \u00a0]+)", m.group(1)):
             start, offset = offset, offset + len(piece)
-            name = lexicon().org["trailing"].sub("", piece)
-            if not name.strip() or " et " in f" {piece} " or name.split()[0] in not_names or len(name) < 3:
+            name = lex.org["trailing"].sub("", piece)
+            if not name.strip() or " et " in f" {piece} " or name.split()[0] in lex.not_quartier_names or len(name) < 3:
                 continue
             end = start + len(name)
             if not any(p.start < end and start < p.end and p.place.kind != "commune" for p in found) and not any(

@@ -155,12 +155,18 @@ class _Triggers:
     def _within(found: list, starts: list[int], start: int, end: int) -> list:
         return [f for f in found[bisect_left(starts, start) : bisect_left(starts, end)] if f[1] <= end]
 
+    def noun(self, start: int, end: int) -> tuple[str, str] | None:
+        """The longest event noun of the window [start, end)."""
+        kinds = self._within(self._kinds, self._kind_starts, start, end)
+        if not kinds:
+            return None
+        words = max(kinds, key=lambda k: len(k[2]))[2]
+        return vocabulary()["_kinds"][words], words
+
     def best(self, start: int, end: int) -> tuple[str, str] | None:
         """``_trigger`` of the window [start, end): its longest event noun, else its first event verb."""
-        kinds = self._within(self._kinds, self._kind_starts, start, end)
-        if kinds:
-            words = max(kinds, key=lambda k: len(k[2]))[2]
-            return vocabulary()["_kinds"][words], words
+        if noun := self.noun(start, end):
+            return noun
         verbs = self._within(self._verbs, self._verb_starts, start, end)
         return ("rencontre", verbs[0][2]) if verbs else None
 
@@ -195,9 +201,7 @@ def _candidates(
     title_trigger = _trigger(fold(title)) if title else None
     if title_trigger is None and not title and sentences.spans:
         # a page without a title line: its first sentence says what the page is about ("Ce séminaire vise…")
-        first = sentences.spans[0]
-        kinds = triggers._within(triggers._kinds, triggers._kind_starts, *first)
-        title_trigger = triggers.best(*first) if kinds else None
+        title_trigger = triggers.noun(*sentences.spans[0])
     for date in days:
         sentence = _near(sentences.at(date.span[0], (date.span[0], date.span[1])), date)
         line_index = lines.index(date.span[0])

@@ -233,10 +233,19 @@ def _rule_match(rule: str, pattern: re.Pattern, line: str) -> re.Match | None:
 
 
 @lru_cache(maxsize=1)
-def _title_rules() -> tuple[re.Pattern, re.Pattern]:
+def _title_rules() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     data = resources.toml("textdump.toml")["title"]
     labels = "|".join(re.escape(label) for label in sorted(data["glued_labels"], key=len, reverse=True))
-    return re.compile(rf"(?<=[^\s])(?:{labels})\s*$"), re.compile(data["slug_id"])
+    return (
+        re.compile(rf"(?<=[^\s])(?:{labels})\s*$"),
+        re.compile(data["slug_id"]),
+        re.compile(data["breadcrumb_separator"]),
+    )
+
+
+def _date_line(line: str) -> bool:
+    """A publication or update line ("Publié le mercredi 05 juin 2019"): the page's date, never its title."""
+    return bool(rules().date_phrase.match(line.lstrip()))
 
 
 def _squash(text: str) -> str:
@@ -256,7 +265,7 @@ def slug_words(url: str | None) -> list[str]:
         return []
     segment = unquote(parts.path.rstrip("/").rsplit("/", 1)[-1])
     segment = rules().slug_extensions.sub("", segment)
-    _, slug_id = _title_rules()
+    _, slug_id, _ = _title_rules()
     words = [w for w in re.split(r"[-_+.,\s]+", fold(segment)) if w]
     words = [w for w in words if not slug_id.match(w)]
     if len(words) == 1 and (len(words[0]) < 4 or words[0] in ("index", "default", "accueil", "home")):
@@ -266,14 +275,9 @@ def slug_words(url: str | None) -> list[str]:
 
 def _title_text(line: str) -> str:
     """A title line without the category label its template glued to it, nor a leading bullet."""
-    glued, _ = _title_rules()
+    glued, _, _ = _title_rules()
     line = re.sub(r"^\s*[-*•–]\s*", "", line).strip()
     return glued.sub("", line).strip() or line
-
-
-# a publication or update line is the page's date, never its title ("Publié le mercredi 05 juin 2019")
-_NOT_A_TITLE = re.compile(r"\s*(?i:publié|paru|mis à jour|mise à jour|créé|posté|date de publication)\b")
-_BREADCRUMB = re.compile(r"\s+[/>»›]\s+")
 
 
 def find_dump_title(lines: list[str], url: str | None) -> tuple[int, str, str] | None:
@@ -282,9 +286,7 @@ def find_dump_title(lines: list[str], url: str | None) -> tuple[int, str, str] |
     short line before the first paragraph; None rather than a guess (the slug itself is never a title)."""
     cfg = settings.section("clean")
     candidates = [
-        (i, line)
-        for i, line in enumerate(lines)
-        if line.strip() and is_kept_line(line) and not _NOT_A_TITLE.match(line)
+        (i, line) for i, line in enumerate(lines) if line.strip() and is_kept_line(line) and not _date_line(line)
     ]
     candidates = candidates[: cfg.dump_title_search_lines]
     words = slug_words(url)
@@ -292,7 +294,7 @@ def find_dump_title(lines: list[str], url: str | None) -> tuple[int, str, str] |
         slug = "".join(words)
         best = None
         for i, line in candidates:
-            crumbs = _BREADCRUMB.split(line)
+            crumbs = _title_rules()[2].split(line)
             # "Accueil / Votre mairie / Réunions de quartier 2023": a trail's last step is the page's
             for text, in_trail in [(line, False)] + ([(crumbs[-1], True)] if len(crumbs) >= 3 else []):
                 squashed = _squash(_title_text(text))
@@ -344,7 +346,7 @@ def clean_text_dump(page: LoadedPage) -> tuple[Document, list[str]]:
             title_at is not None
             and index <= title_at
             and (index == title_at or len(line.split()) <= settings.section("clean").dump_header_words)
-            and (index == title_at or not _NOT_A_TITLE.match(line))  # a publication line above is still read
+            and (index == title_at or not _date_line(line))  # a publication line above is still read
         ):
             continue  # the title, and the breadcrumb and kickers above it
         if title_at is not None and _squash(_title_text(line)) == _squash(reader.fields.values["title"]):
