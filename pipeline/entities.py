@@ -59,6 +59,8 @@ class Lexicon:
     plural_names: dict[str, str]
     org_words: frozenset[str]
     generic_names: frozenset[str]
+    not_name_words: frozenset[str]
+    adjective: re.Pattern
     not_quartier_names: frozenset[str]
     org_before: re.Pattern
     not_acronyms: frozenset[str]
@@ -86,6 +88,9 @@ def lexicon() -> Lexicon:
         "ORG_BEFORE": alternation(orgs["org_before"]),
         "NAMED_AFTER_HEADS": alternation(orgs["named_after_heads"]),
         "PHRASE_HEADS": alternation(orgs["phrase_heads"]),
+        "PHRASE_HEADS_LOWER": alternation(
+            [h[:1].lower() + h[1:] for h in orgs["phrase_heads"] if h not in orgs["not_lower_heads"]]
+        ),
         "QUARTIER_HEADS": alternation(orgs["quartier_heads"]),
         "ADJ": p["ADJ"],
         "LINK": p["LINK"],
@@ -114,6 +119,8 @@ def lexicon() -> Lexicon:
         plural_names={fold(k): v for k, v in orgs["plural_heads"].items()},
         org_words=frozenset(orgs["org_words"]),
         generic_names=frozenset(fold(n) for n in orgs["generic_names"]),
+        not_name_words=frozenset(orgs["not_name_words"]),
+        adjective=re.compile(p["ADJ"]),
         not_quartier_names=frozenset(orgs["not_quartier_names"]),
         not_acronyms=frozenset(orgs["not_organisation_acronyms"]),
         org_before=org_patterns["org_before"],
@@ -295,6 +302,17 @@ def find_organisations(text: str, doc, places: list[PlaceMention]) -> list[OrgMe
             continue
         found.append(OrgMention(m.start(), m.start() + len(name), None, name, None, "rule:org-phrase"))
         taken.append((m.start(), m.start() + len(name)))
+    for m in lex.org["org_phrase_lower"].finditer(text):
+        # the same in running text, head in lower case ("l'école Cotton"): a capitalised word must follow
+        name = _trim_name(_after_capitals(m.group(1)))
+        start, end = m.start(1), m.start(1) + len(name)
+        capitalised = [w for w in re.findall(r"[\w'’-]+", name)[1:] if w[:1].isupper()]
+        if not [w for w in capitalised if w not in lex.not_name_words] or any(
+            o.start < end and start < o.end and (o.id or not (start <= o.start and o.end <= end)) for o in found
+        ):
+            continue
+        found.append(OrgMention(start, end, None, name[:1].upper() + name[1:], None, "rule:org-phrase"))
+        taken.append((start, end))
     for ent in doc.ents:
         if ent.ent_id_ or ent.label_ not in ("ORG", "MISC", "LOC"):
             continue
@@ -309,6 +327,21 @@ def find_organisations(text: str, doc, places: list[PlaceMention]) -> list[OrgMe
         begin = ent.start_char + ent.text.find(name)
         found.append(OrgMention(begin, begin + len(name), None, name, None, "model:ner"))
     return [o for o in longest_first(found, span=lambda o: o.span) if not is_generic_name(o)]
+
+
+def _after_capitals(name: str) -> str:
+    """A name whose head is in lower case ends with its capitalised words and their adjectives: 'école
+    Cotton pour les habitants…' -> 'école Cotton', 'ministère de la Fonction publique' stays whole, 'école
+    de la Major-Cathédrale intitulé' -> 'école de la Major-Cathédrale' (a participle is not part of it)."""
+    words = list(re.finditer(r"\S+", name))
+    seen_capital = False
+    for i, word in enumerate(words[1:], 1):
+        w = word.group()
+        if w[:1].isupper() or w[:1].isdigit():
+            seen_capital = True
+        elif seen_capital and (not lexicon().adjective.fullmatch(w) or re.search(r"é(?:e|s|es)?$", w)):
+            return name[: words[i - 1].end()]
+    return name
 
 
 def is_generic_name(org: OrgMention) -> bool:

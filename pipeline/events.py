@@ -67,6 +67,11 @@ def vocabulary() -> dict:
     data["_format_re"] = bounded(data["formats"])
     data["_topic_re"] = bounded(data["topics"])
     data["_before_any"] = bounded(data["organisers"]["before"])
+    # accents matter here: "organisé par" (a passive) folds to the active "organise"
+    data["_after_verbs"] = frozenset(w.lower() for w in data["organisers"]["after"])
+    data["_first_person_re"] = bounded(data["organisers"]["first_person"])
+    data["_animation"] = frozenset(fold(w) for w in data["organisers"]["animation"])
+    data["_event_part_re"] = bounded(data["organisers"]["event_parts"])
     data["_after_re"] = re.compile(rf"[^.;:!?]*?(?<![\w-])({words(data['organisers']['after'])})(?![\w-])")
     data["_not_event_re"] = bounded(data["context"]["not_event_before"])
     data["_not_event_after_re"] = re.compile(rf"^[\s,]*(?:{words(data['context']['not_event_after'])})(?![\w-])")
@@ -491,6 +496,10 @@ def _organisers_in(ctx: _Context, start: int, end: int) -> tuple[list[OrgMention
     spans: list[tuple[int, int]] = []
     for m in folded.finditer(v["_before_any"], start, end):
         phrase_start, phrase_end = folded.span(m.start(), m.end())
+        if m.group(1) in v["_animation"]:
+            sentence = folded.window(*ctx.sentence_at(phrase_start))
+            if v["_event_part_re"].search(folded.text, *sentence):
+                continue  # "Table ronde animée par …": who leads a part, not who organises
         # bodies that asked for or funded the event are not its organisers: "à la demande de la DRAC"
         stop = p["organiser_stop"].search(text[phrase_end : phrase_end + _cfg().organiser_window])
         window_end = min(end, phrase_end + (stop.start() if stop else _cfg().organiser_window))
@@ -504,6 +513,8 @@ def _organisers_in(ctx: _Context, start: int, end: int) -> tuple[list[OrgMention
         if not (m := v["_after_re"].match(folded.text, lo, hi)):
             continue
         verb_start, verb_end = folded.span(m.start(1), m.end())
+        if " ".join(text[verb_start:verb_end].lower().replace("’", "'").split()) not in v["_after_verbs"]:
+            continue
         # bodies of an organiser phrase in between ("X, en partenariat avec la DREETS, organise") are
         # organisers by that phrase, not a break in the subject
         between = [o for o in inside if org.end < o.start < verb_start and o not in found]
@@ -546,11 +557,24 @@ def _organisers(ctx: _Context, cand: _Candidate) -> tuple[list[OrganisationRef],
     if found:
         s, e = min(spans)[0], max(e for _, e in spans)
         return _refs(found), Evidence(rule="organiser-phrase", text=ctx.text[s:e], span=(s, e))
-    if ctx.publisher is not None:
+    if ctx.publisher is not None and (own := _first_person(ctx, cand)):
+        # a centre reporting its own event ("Notre assemblée générale", "nous vous invitons")
         return [OrganisationRef(id=ctx.publisher.id, name=ctx.publisher.acronym or ctx.publisher.name)], Evidence(
-            rule="publisher"
+            rule="publisher+first-person", text=ctx.text[own[0] : own[1]], span=own
         )
     return [], None
+
+
+def _first_person(ctx: _Context, cand: _Candidate) -> tuple[int, int] | None:
+    """Where the page speaks as its publisher ("notre", "nos", "nous") or names it, in the event's own windows."""
+    v = vocabulary()
+    for start, end in _windows(ctx, cand):
+        for org in ctx.orgs:
+            if org.id == ctx.publisher.id and start <= org.start < end:
+                return org.span
+        for m in ctx.folded.finditer(v["_first_person_re"], start, end):
+            return ctx.folded.span(m.start(), m.end())
+    return None
 
 
 def _refs(found: list[OrgMention]) -> list[OrganisationRef]:

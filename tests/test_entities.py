@@ -248,3 +248,32 @@ def test_roles_without_their_comma_or_after_an_earlier_article(text, name, role)
 def test_a_known_body_after_its_kind_word_stays_the_known_body():
     orgs, _, _ = extract("L'association Ville & Banlieue fêtait ses 40 ans à Lyon.")
     assert "ville-et-banlieue" in {o.id for o in orgs}
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Rendez-vous à 18h30 à l'école Cotton pour les habitants du quartier.", "École Cotton"),
+        (
+            "Un atelier avec la fédération des centres sociaux des Hauts-de-Seine.",
+            "Fédération des centres sociaux des Hauts-de-Seine",
+        ),
+        ("Une circulaire du ministère de la Fonction publique a été publiée.", "Ministère de la Fonction publique"),
+    ],
+)
+def test_a_body_written_with_its_head_in_lower_case_is_found_up_to_its_capitalised_words(text, name):
+    orgs, _, _ = extract(text)
+    assert name in {o.name for o in orgs}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Les enfants de l'école de la République ont chanté.",
+        "La mission Borloo a rendu son rapport.",
+        "Le conseil municipal de Bobigny a voté le budget.",
+    ],
+)
+def test_a_lower_case_head_without_a_proper_name_or_of_a_task_is_not_a_body(text):
+    orgs, _, _ = extract(text)
+    assert not {o.name for o in orgs if o.rule == "rule:org-phrase"}

@@ -212,3 +212,43 @@ def test_a_committee_meeting_and_a_celebration_are_events_but_a_measure_s_start_
         "Les nouveaux contrats s'appliquent à partir du 1er janvier 2020.\n",
     )
     assert [e.start_date for e in record.events] == ["2019-03-09", "2019-10-12"]
+
+
+def test_who_leads_a_part_of_the_event_is_not_its_organiser(tmp_path):
+    record = text_page(
+        tmp_path,
+        "Journée régionale des centres sociaux\n\n"
+        "L'IREV organise une journée régionale le 4 avril 2023 à Arras. "
+        "Une table ronde animée par l'Observatoire des inégalités a suivi.\n",
+    )
+    [event] = record.events
+    assert [o.name for o in event.organisers] == ["IREV"]
+
+
+def test_a_passive_participle_is_not_its_subject_organising(tmp_path):
+    record = text_page(
+        tmp_path,
+        "Rencontre nationale\n\n"
+        "Pour les membres de l'Observatoire des inégalités, ce fut l'occasion de découvrir ce grand rendez-vous, "
+        "organisé le 4 avril 2023 à Arras.\n",
+    )
+    [event] = record.events
+    assert "Observatoire des inégalités" not in [o.name for o in event.organisers]
+
+
+@pytest.mark.parametrize(
+    "body, organised_by_publisher",
+    [
+        ("Une journée régionale s'est tenue le 4 avril 2023 à Arras sur l'emploi.", False),
+        ("Notre journée régionale s'est tenue le 4 avril 2023 à Arras sur l'emploi.", True),
+    ],
+)
+def test_the_publishing_centre_organises_only_an_event_it_reports_as_its_own(tmp_path, body, organised_by_publisher):
+    meta = '{"url": "https://www.irev.fr/actualites/journee-regionale"}'
+    (tmp_path / "page.meta.json").parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "page.meta.json").write_text(meta, encoding="utf-8")
+    record = text_page(tmp_path, "Journée régionale sur l'emploi\n\n" + body + "\n")
+    [event] = record.events
+    assert (event.organisers != []) is organised_by_publisher
+    if organised_by_publisher:
+        assert event.evidence["organisers"].rule == "publisher+first-person"
