@@ -155,11 +155,38 @@ def extract_dates(
     title_found = find_expressions(title) if title else []
     anchor = infer_anchor(text, found, published, image_months or [], fetched_at, title, title_found)
 
-    def resolved(expressions: list[Found]) -> list[DateEntity]:
-        entities = [entity for f in expressions if (entity := resolve(f, anchor)) is not None]
-        return sorted(entities, key=lambda e: (e.span[0], e.start))
+    def resolved(expressions: list[Found]) -> list[tuple[Found, DateEntity]]:
+        return [(f, entity) for f in expressions if (entity := resolve(f, anchor)) is not None]
 
-    return resolved(found), resolved(title_found), anchor
+    pairs, title_pairs = resolved(found), resolved(title_found)
+    _same_day_same_year([*pairs, *title_pairs])
+    return (
+        sorted((e for _, e in pairs), key=lambda e: (e.span[0], e.start)),
+        sorted((e for _, e in title_pairs), key=lambda e: (e.span[0], e.start)),
+        anchor,
+    )
+
+
+def _same_day_same_year(pairs: list[tuple[Found, DateEntity]]) -> None:
+    """A day the page gives with its weekday ("la journée du jeudi 21 septembre") fixes the year of the
+    same day given without one ("les 21 et 22 septembre derniers"): they are one day of one page."""
+    pinned: dict[tuple[int, int], tuple[int, str]] = {}
+    for f, e in pairs:
+        if f.y2 is None and f.wd2 is not None and e.precision == "day" and e.start == e.end:
+            day = date.fromisoformat(e.start)
+            if day.weekday() == f.wd2:
+                pinned.setdefault((day.month, day.day), (day.year, f.text))
+    for f, e in pairs:
+        if f.y2 is not None or f.wd2 is not None or e.precision != "day" or f.offset is not None:
+            continue
+        start, end = date.fromisoformat(e.start), date.fromisoformat(e.end[:10])
+        for (month, day_of_month), (year, text_) in pinned.items():
+            shift = year - start.year
+            moved = [normalise_day(d.day, d.month, d.year + shift) for d in (start, end)]
+            if shift and None not in moved and moved[0] <= date(year, month, day_of_month) <= moved[1]:
+                e.start, e.end = moved[0].isoformat(), moved[1].isoformat()
+                e.anchor_source = f"weekday:{text_}"
+                break
 
 
 def process(analysis: PageAnalysis) -> None:

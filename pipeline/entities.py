@@ -60,6 +60,7 @@ class Lexicon:
     org_words: frozenset[str]
     generic_names: frozenset[str]
     not_name_words: frozenset[str]
+    name_links: frozenset[str]
     adjective: re.Pattern
     not_quartier_names: frozenset[str]
     org_before: re.Pattern
@@ -120,6 +121,7 @@ def lexicon() -> Lexicon:
         org_words=frozenset(orgs["org_words"]),
         generic_names=frozenset(fold(n) for n in orgs["generic_names"]),
         not_name_words=frozenset(orgs["not_name_words"]),
+        name_links=frozenset(p["name_links"]),
         adjective=re.compile(p["ADJ"]),
         not_quartier_names=frozenset(orgs["not_quartier_names"]),
         not_acronyms=frozenset(orgs["not_organisation_acronyms"]),
@@ -293,7 +295,7 @@ def find_organisations(text: str, doc, places: list[PlaceMention]) -> list[OrgMe
     taken = [(o.start, o.end) for o in found]
     for m in lex.org["org_phrase"].finditer(text):
         # a body named by its head word and its complements ("Observatoire des inégalités")
-        name = _trim_name(m.group())
+        name = _trim_name(_after_capitals(m.group()))
         start, end = m.start(), m.start() + len(name)
         # a gazetteer body, or a longer name, holds it; a shorter unknown one inside it gives way
         if len(name.split()) < 2 or any(
@@ -330,18 +332,39 @@ def find_organisations(text: str, doc, places: list[PlaceMention]) -> list[OrgMe
 
 
 def _after_capitals(name: str) -> str:
-    """A name whose head is in lower case ends with its capitalised words and their adjectives: 'école
-    Cotton pour les habitants…' -> 'école Cotton', 'ministère de la Fonction publique' stays whole, 'école
-    de la Major-Cathédrale intitulé' -> 'école de la Major-Cathédrale' (a participle is not part of it)."""
-    words = list(re.finditer(r"\S+", name))
+    """A body's name ends with its capitalised words and their adjectives: 'école Cotton pour les
+    habitants…' -> 'école Cotton', 'Université de Lille sur les enjeux…' -> 'Université de Lille',
+    'ministère de la Fonction publique' stays whole, 'école de la Major-Cathédrale intitulé' -> 'école de la
+    Major-Cathédrale' (a participle is not part of it)."""
+    words = list(re.finditer(r"[^\s'’]+['’]?", name))
     seen_capital = False
     for i, word in enumerate(words[1:], 1):
         w = word.group()
-        if w[:1].isupper() or w[:1].isdigit():
+        if w[:1].isupper() or w[:1].isdigit() or w.startswith("n°"):
             seen_capital = True
-        elif seen_capital and (not lexicon().adjective.fullmatch(w) or re.search(r"é(?:e|s|es)?$", w)):
-            return name[: words[i - 1].end()]
+            continue
+        if not seen_capital:
+            continue
+        # after the capitals: an adjective ("publique"), or words leading through de/la/… to another capital
+        # ("de France", "chargé de la Ville"); anything else ends the name ("pour les habitants")
+        link = w.lower() in lexicon().name_links
+        participle = bool(re.search(r"é(?:e|s|es)?$", w))
+        adjective = bool(lexicon().adjective.fullmatch(w))
+        if not (((link or adjective) and _leads_to_capital(words, i)) or (adjective and not participle)):
+            return name[: words[i - 1].end()].rstrip()
     return name
+
+
+def _leads_to_capital(words: list[re.Match], i: int) -> bool:
+    """After words[i], past de/la/…, comes a capitalised word (and at least one such link when words[i]
+    is not one itself)."""
+    links = words[i].group().lower() in lexicon().name_links
+    for word in words[i + 1 :]:
+        if word.group().lower() in lexicon().name_links:
+            links = True
+            continue
+        return links and word.group()[:1].isupper()
+    return False
 
 
 def is_generic_name(org: OrgMention) -> bool:

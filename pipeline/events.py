@@ -41,7 +41,7 @@ from .models import (
     PlaceMention,
     YearlessDay,
 )
-from .temporal import NOT_EVENT_RULES
+from .temporal import NOT_EVENT_RULES, bare_date
 from .text import Folded, alternation, fold
 
 LOGGER = logging.getLogger(__name__)
@@ -195,6 +195,7 @@ def _candidates(
     sentences: _Spans,
     lines: _Spans,
     triggers: _Triggers,
+    page_date: str | None = None,
 ) -> list[_Candidate]:
     found = []
     days = [
@@ -214,6 +215,14 @@ def _candidates(
         if _not_an_event(text, date, sentence[0]):
             continue
         trigger = triggers.best(*sentence) or triggers.best(*line)
+        if (
+            trigger is None
+            and line_index == 0
+            and date.start == page_date
+            and bare_date(text[line[0] : line[1]])
+            and len(eligible) > 1
+        ):
+            continue  # the page's date opening its text dates an event only when the text states no other day
         if trigger is None and line_index is not None and _date_only_line(text[line[0] : line[1]], date):
             around = lines.spans[max(0, line_index - 1) : line_index + 1 + _cfg().listing_lines_after]
             trigger = triggers.best(around[0][0], around[-1][1])
@@ -739,7 +748,12 @@ def process(analysis: PageAnalysis) -> None:
     lines = _Spans(_lines(text))
     folded = Folded(text)
     sentences, triggers = _Spans(body.sentences), _Triggers(folded)
-    candidates = _group(_candidates(text, title.text, body.dates, title.dates, sentences, lines, triggers), text)
+    # the date a text dump states alone under its title (the page's date; maybe its event's too)
+    dated_by = analysis.document.evidence.get("published")
+    page_date = analysis.document.published if dated_by and dated_by.rule == "text:date-under-title" else None
+    candidates = _group(
+        _candidates(text, title.text, body.dates, title.dates, sentences, lines, triggers, page_date), text
+    )
     candidates += _one_per_day(
         _candidates(text, title.text, _yearless_dates(body.yearless), [], sentences, lines, triggers)
     )

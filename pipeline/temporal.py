@@ -509,6 +509,17 @@ def _metadata_patterns() -> dict[str, re.Pattern]:
     return patterns
 
 
+def bare_date(line: str) -> str | None:
+    """A line that is a date and nothing else ("18 octobre 2024", "Mardi 5 mars 2019", "12/09/2024") ->
+    'YYYY-MM-DD'; a line with more ("Jeudi 16 octobre de 9h à 17h", "le 16 octobre prochain") -> None."""
+    p = _metadata_patterns()
+    value = p["weekday_prefix"].sub("", line).strip(" \t\u00a0.,–-|")
+    for name in ("iso", "numeric", "words"):
+        if (m := p[name].match(value)) and m.end() == len(value):
+            return parse_metadata_date(value)
+    return None
+
+
 def parse_metadata_date(value: str | None) -> str | None:
     """A date as metadata writes it -> 'YYYY-MM-DD': ISO 8601, '02/11/2021' (day first), '2 novembre 2021'."""
     if not value:

@@ -346,3 +346,25 @@ def test_a_publication_line_above_the_title_is_still_read_as_the_publication_dat
     text = f"Publié le 2 septembre 2024\n\nJournée régionale des acteurs\n\n{PARAGRAPH}\n"
     document = _dump(tmp_path, text, "https://exemple.fr/actualites/journee-regionale-des-acteurs")
     assert (document.title, document.published) == ("Journée régionale des acteurs", "2024-09-02")
+
+
+@pytest.mark.parametrize(
+    "under_title, later, published, rule",
+    [
+        ("18 octobre 2024", "", "2024-10-18", "text:date-under-title"),
+        ("Mardi 5 mars 2019", "", "2019-03-05", "text:date-under-title"),
+        ("Jeudi 16 octobre 2025 de 9h à 17h", "", None, None),  # an agenda line, not the page's date
+        ("18 octobre 2024", "Publiée le 20/10/2024\n\n", "2024-10-20", "text:published-line"),
+    ],
+)
+def test_a_date_alone_under_a_dump_title_is_its_publication_date(tmp_path, under_title, later, published, rule):
+    dump = (
+        "Retour sur la rencontre régionale des acteurs (</actualites/retour-rencontre>)\n\n"
+        f"{under_title}\n\nLes acteurs se sont retrouvés à Lille du 14 au 16 octobre pour trois jours d'échanges.\n\n"
+        f"{later}"
+    )
+    (tmp_path / "d.txt").write_text(dump)
+    document, _ = clean(load_page(tmp_path / "d.txt", tmp_path))
+    assert document.published == published
+    assert (document.evidence["published"].rule if published else None) == rule
+    assert under_title in document.text  # it stays text: with no other day, it dates the page's event

@@ -221,3 +221,18 @@ def test_a_crawler_date_line_bounds_the_year_of_a_weekday():
     dates, _, anchor = extract_dates(text, fetched_at=crawl_month(text))
     assert dates[0].start == "2022-02-03"  # the last Thursday 3 February before the crawl
     assert anchor.source.startswith("weekday:jeudi 3 février+crawl:fetched_at")
+
+
+def test_a_weekday_fixes_the_year_of_the_same_day_given_without_one():
+    text = (
+        "Après Reims en 2022, France urbaine a organisé à Angers les 21 et 22 septembre derniers ses journées. "
+        "La journée du jeudi 21 septembre a été jalonnée d'ateliers, en vue des élections de juin 2024."
+    )
+    dates, _, _ = extract_dates(text)
+    by_text = {d.text: d for d in dates}
+    assert by_text["jeudi 21 septembre"].start == "2023-09-21"
+    assert (by_text["21 et 22 septembre derniers"].start, by_text["21 et 22 septembre derniers"].end) == (
+        "2023-09-21",
+        "2023-09-22",
+    )
+    assert by_text["21 et 22 septembre derniers"].anchor_source == "weekday:jeudi 21 septembre"

@@ -277,3 +277,19 @@ def test_a_body_written_with_its_head_in_lower_case_is_found_up_to_its_capitalis
 def test_a_lower_case_head_without_a_proper_name_or_of_a_task_is_not_a_body(text):
     orgs, _, _ = extract(text)
     assert not {o.name for o in orgs if o.rule == "rule:org-phrase"}
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Julien Talpin, du CERAPS à l'Université de Lille sur les enjeux des coopérations.", "Université de Lille"),
+        (
+            "Un échange avec l'Association des Maires Ruraux de France a suivi.",
+            "Association des Maires Ruraux de France",
+        ),
+        ("Le Secrétariat d'État chargé de la Ville a répondu.", "Secrétariat d'État chargé de la Ville"),
+    ],
+)
+def test_a_body_name_ends_after_its_capitals_unless_they_go_on(text, name):
+    orgs, _, _ = extract(text)
+    assert name in {o.name for o in orgs}

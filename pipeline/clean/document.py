@@ -12,7 +12,7 @@ from urllib.parse import unquote
 from .. import resources, settings, urls
 from ..language import detect_language
 from ..models import Document, Evidence, Image, Link
-from ..text import fold, view
+from ..text import alternation, fold, view
 from .selectors import Selector
 
 
@@ -49,8 +49,7 @@ class BoilerplateRules:
 def _phrase_line(phrases: list[str], meta: dict) -> re.Pattern:
     """'Publié le 2 mars 2021' -> the date part, for the phrases of ``metadata.toml``."""
     low, high = meta["phrase_date_chars"]
-    words = "|".join(re.escape(p) for p in phrases)
-    return re.compile(rf"\b(?:{words}){meta['date_link']}(?P<date>.{{{low},{high}}})", re.I)
+    return re.compile(rf"\b(?:{alternation(phrases)}){meta['date_link']}(?P<date>.{{{low},{high}}})", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -60,7 +59,7 @@ def rules() -> BoilerplateRules:
     phrases = meta["published_phrases"] + meta["modified_phrases"]
     marker = data["credit_marker"]
     # a publication or modification line is never text: "Publié le 12 juin", "Mis à jour : 02/03/2021"
-    dated_phrase = rf"(?:{'|'.join(re.escape(p) for p in phrases)}){meta['date_link']}\d"
+    dated_phrase = rf"(?:{alternation(phrases)}){meta['date_link']}\d"
     return BoilerplateRules(
         field_labels=frozenset(fold(label) for label in [*data["field_labels"], *data["navigation_lines"]]),
         dump_end_lines=tuple(fold(line) for line in data["dump_end_lines"]),
@@ -83,7 +82,7 @@ def rules() -> BoilerplateRules:
         credit_class=re.compile(data["credit_class"]),
         published_line=_phrase_line(meta["published_phrases"], meta),
         modified_line=_phrase_line(meta["modified_phrases"], meta),
-        date_phrase=re.compile("|".join(re.escape(p) for p in phrases), re.I),
+        date_phrase=re.compile(alternation(phrases), re.I),
         image_date=re.compile(meta["image_date"]),
         slug_extensions=re.compile(meta["slug_extensions"]),
     )

@@ -18,7 +18,7 @@ from functools import lru_cache
 from .. import resources, settings
 from ..errors import NoContent
 from ..models import Document, Image, Link, LoadedPage
-from ..temporal import parse_metadata_date
+from ..temporal import bare_date, parse_metadata_date
 from ..text import fold, normalise, normalise_line, view
 from ..urls import site_of
 from .document import Fields, assemble, credit_of, is_kept_line, rules, title_from_slug
@@ -341,6 +341,7 @@ def clean_text_dump(page: LoadedPage) -> tuple[Document, list[str]]:
         if found := find_dump_title(lines, url):
             title_at, title, rule = found
             reader.fields.set("title", normalise_line(title), rule, lines[title_at])
+    date_under_title = None
     for index, line in enumerate(lines):
         if (
             title_at is not None
@@ -353,12 +354,18 @@ def clean_text_dump(page: LoadedPage) -> tuple[Document, list[str]]:
             continue  # the title repeated under the page's heading
         if reader.body and fold(line.rstrip(" :|")).startswith(rules().dump_end_lines):
             break  # related links, share buttons, footer: the article is over
+        if not reader.body and date_under_title is None and line.strip() and (day := bare_date(line)):
+            date_under_title = (day, line)
         seen = view(line)  # matched on the view, read in the line's own characters
         for rule, pattern in d.line_rules:
             if (m := _rule_match(rule, pattern, seen)) and _HANDLERS[rule](reader, m, line, index):
                 break
         else:
             reader.text_line(line)
+    if date_under_title and "published" not in reader.fields.values:
+        # a date alone on the first line under the title is the page's date, when no line says "Publié le"
+        # (it stays in the text: with no other day stated, it is also the day of the event the page reports)
+        reader.fields.set("published", date_under_title[0], "text:date-under-title", date_under_title[1])
     text = "\n".join(reader.body)
     if not text.strip():
         raise NoContent("the text dump holds no main text once labels, file names and links are removed")
