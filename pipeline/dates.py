@@ -34,6 +34,7 @@ def _year_patterns() -> dict[str, re.Pattern]:
     years = vocabulary()["years"]
     return {
         "reviewed": re.compile(rf"(?<![\w'’])(?:{alternation(years['reviewed'], key=fold)})\s*$"),
+        "planned": re.compile(rf"(?<![\w'’])(?:{alternation(years['planned'], key=fold)})\s*$"),
         "span_end": re.compile(years["span_end_before"]),
         "name": re.compile(years["name_before"]),
         "crawl": re.compile(years["crawl_line"]),
@@ -48,7 +49,8 @@ def crawl_month(text: str) -> str | None:
 
 def _reference_year(text: str, found: list[Found], title: str, title_found: list[Found]) -> tuple[int, str] | None:
     """The year the page writes from, and the piece that decided it: the latest year it states as a
-    fact; a year under review ("bilan 2017", "notre activité 2014") means the year after; a span
+    fact; a year under review ("bilan 2017", "notre activité 2014") means the year after, a year being
+    planned ("le budget prévisionnel 2023") the year before; a span
     ("2025-2026", "contrats de ville 2024-2030") its first year. Not a horizon ("d'ici 2030"), the end
     of a span, nor a programme's name ("Quartiers 2030")."""
     p = _year_patterns()
@@ -64,6 +66,8 @@ def _reference_year(text: str, found: list[Found], title: str, title_found: list
                 pieces.append((f.y1 or f.y2, f"span:{f.text}"))
             elif p["reviewed"].search(fold(before)):
                 pieces.append((f.y2 + 1, f"reviewed:{f.text}"))
+            elif p["planned"].search(fold(before)):
+                pieces.append((f.y2 - 1, f"planned:{f.text}"))
             else:
                 pieces.append((f.y2, f"text:{f.text}"))
     return max(pieces, key=lambda piece: piece[0]) if pieces else None

@@ -566,23 +566,25 @@ def _organisers(ctx: _Context, cand: _Candidate) -> tuple[list[OrganisationRef],
     if found:
         s, e = min(spans)[0], max(e for _, e in spans)
         return _refs(found), Evidence(rule="organiser-phrase", text=ctx.text[s:e], span=(s, e))
-    if ctx.publisher is not None and (own := _first_person(ctx, cand)):
-        # a centre reporting its own event ("Notre assemblée générale", "nous vous invitons")
+    if ctx.publisher is not None and (own := _own_event(ctx, cand)):
+        # a centre reporting its own event ("Notre assemblée générale", "l'IREV … ses membres réunis")
+        rule, (s, e) = own
         return [OrganisationRef(id=ctx.publisher.id, name=ctx.publisher.acronym or ctx.publisher.name)], Evidence(
-            rule="publisher+first-person", text=ctx.text[own[0] : own[1]], span=own
+            rule=rule, text=ctx.text[s:e], span=(s, e)
         )
     return [], None
 
 
-def _first_person(ctx: _Context, cand: _Candidate) -> tuple[int, int] | None:
-    """Where the page speaks as its publisher ("notre", "nos", "nous") or names it, in the event's own windows."""
+def _own_event(ctx: _Context, cand: _Candidate) -> tuple[str, tuple[int, int]] | None:
+    """Where the page names its publisher, or speaks in its name ("notre", "nos", "nous"), in the
+    event's own windows: the rule and the span."""
     v = vocabulary()
     for start, end in _windows(ctx, cand):
         for org in ctx.orgs:
             if org.id == ctx.publisher.id and start <= org.start < end:
-                return org.span
+                return "publisher:named", org.span
         for m in ctx.folded.finditer(v["_first_person_re"], start, end):
-            return ctx.folded.span(m.start(), m.end())
+            return "publisher:first-person", ctx.folded.span(m.start(), m.end())
     return None
 
 
@@ -657,6 +659,11 @@ def _name(ctx: _Context, cand: _Candidate) -> str:
     kind = next((k for k in kinds if cand.trigger and k.group(1) == cand.trigger[1]), kinds[0])
     words = p["name_word_break"].split(ctx.text[ctx.folded.original(kind.start()) : cand.sentence[1]])
     name = p["name_end"].split(" ".join(words[: _cfg().name_words]))[0].strip()
+    if len(name.split()) < _cfg().min_name_words and cand.date and len(line) <= _cfg().name_fallback_chars:
+        # a heading line that ends on its kind ("Les enjeux de la mixité – jeudi 29 octobre (classe
+        # virtuelle)"): the line without its date names the event
+        heading = " ".join(line.replace(cand.date.text, " ").split()).strip(" –-—:,")
+        return re.sub(r"\s+[–—-]\s+(?=\()", " ", heading)
     if len(name.split()) < _cfg().min_name_words and ctx.title:
         return f"{ctx.title} – {name}"
     return name[:1].upper() + name[1:]

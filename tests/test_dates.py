@@ -236,3 +236,10 @@ def test_a_weekday_fixes_the_year_of_the_same_day_given_without_one():
         "2023-09-22",
     )
     assert by_text["21 et 22 septembre derniers"].anchor_source == "weekday:jeudi 21 septembre"
+
+
+def test_a_year_being_planned_means_the_page_was_written_the_year_before():
+    text = "Les membres du GIP étaient réunis ce 21 novembre pour adopter le budget prévisionnel 2023."
+    dates, _, anchor = extract_dates(text)
+    assert [d.start for d in dates if d.precision == "day"] == ["2022-11-21"]
+    assert anchor.source.startswith("planned:")

@@ -251,4 +251,26 @@ def test_the_publishing_centre_organises_only_an_event_it_reports_as_its_own(tmp
     [event] = record.events
     assert (event.organisers != []) is organised_by_publisher
     if organised_by_publisher:
-        assert event.evidence["organisers"].rule == "publisher+first-person"
+        assert event.evidence["organisers"].rule == "publisher:first-person"
+
+
+def test_a_heading_line_ending_on_its_kind_names_the_event_without_its_date(tmp_path):
+    record = text_page(
+        tmp_path,
+        "En octobre 2020, l'ERU propose des classes virtuelles sur le renouvellement urbain.\n\n"
+        "Comprendre la démarche d'un projet urbain – jeudi 1er octobre (classe virtuelle)\n\n"
+        "Ce module présente la démarche et ses acteurs, avec des récits de projets réels.\n",
+    )
+    [event] = record.events
+    assert (event.start_date, event.online) == ("2020-10-01", True)
+    assert event.name == "Comprendre la démarche d'un projet urbain (classe virtuelle)"
+
+
+def test_a_day_something_was_made_public_is_not_an_event(tmp_path):
+    record = text_page(
+        tmp_path,
+        "Rencontre régionale\n\n"
+        "Une séance plénière a présenté la nouvelle géographie prioritaire rendue publique le 20 juin 2014 "
+        "par la ministre.\n",
+    )
+    assert not any(e.start_date == "2014-06-20" for e in record.events)
