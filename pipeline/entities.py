@@ -498,12 +498,16 @@ def _person_name(raw: str) -> str:
     return lexicon().people["name_dash"].sub("-", name)
 
 
-def _looks_like_name(name: str) -> bool:
+def _looks_like_name(name: str, titled: bool = False) -> bool:
+    """Two to five capitalised words (a surname alone after a courtesy title: "M. Dareau"), none a post
+    or a label, not starting with a particle or a post ("le Sous-Préfet de …")."""
     lex = lexicon()
     words = name.split()
-    if len(words) < 2 or len(words) > 5 or any(ch.isdigit() or ch in "@/" for ch in name):
+    if len(words) < (1 if titled else 2) or len(words) > 5 or any(ch.isdigit() or ch in "@/" for ch in name):
         return False
     if any(fold(w) in lex.not_person_words for w in words):
+        return False
+    if fold(words[0]) in lex.name_particles or _role_head(name):
         return False
     if not all(w[:1].isupper() for w in words if fold(w) not in lex.name_particles):
         return False
@@ -587,6 +591,8 @@ def _role_after(text: str, end: int, sentence_end: int) -> tuple[_Role | None, i
 def _role_before(text: str, start: int, sentence_start: int) -> _Role | None:
     """'la présidente de RésoVilles, X' -> 'présidente de RésoVilles'; 'le rappeur X' -> 'rappeur'."""
     lex = lexicon()
+    if title := lex.people["honorific_before"].search(text, max(sentence_start, start - 14), start):
+        start = title.start()  # "la Sous-préfète d'arrondissement, Mme Sylvie Cendre"
     before = text[sentence_start:start]
     # every article may open the role: "porté par la Secrétaire d'État chargée de …, X" (not "le message …")
     starts = [a.start() for a in re.finditer(r"(?i)\b(?:la|le|l'|l’|sa|son|leur|notre)", before)]
@@ -627,6 +633,11 @@ def _candidates(text: str, doc) -> list[tuple[int, int]]:
     for ent in doc.ents:
         if ent.label_ == "PER":
             candidates.append((ent.start_char, ent.start_char + len(ent.text.split("\n")[0])))
+    for m in lex.people["honorific_name"].finditer(text):
+        # "Mme Sylvie Cendre": the name after the title, whole, over the model's shorter "Sylvie"
+        candidates = [(s, e) for s, e in candidates if not (m.start() <= s < m.end(1) and e <= m.end(1))]
+        if not any(s <= m.start(1) < e for s, e in candidates):
+            candidates.append((m.start(1), m.end(1)))
     for m in lex.people["first_last"].finditer(text):
         if (
             fold(m.group(1)) in lex.first_last_not_first
@@ -649,8 +660,11 @@ def find_people(text: str, doc, orgs: list[OrgMention]) -> list[Person]:
             start = m.start()  # "François - Antoine Mariani": the model starts at "Antoine"
         if lex.people["particle_end"].search(text[start:end]) and (m := lex.people["particle_after"].match(text, end)):
             end = m.end()  # "Raphaël Le" + "Méhauté"
+        if title := lex.people["honorific"].match(text, start, end):
+            start = title.end()  # "Mademoiselle Lucie JOZON" -> "Lucie JOZON"
+        titled = bool(title or lex.people["honorific_before"].search(text, max(0, start - 14), start))
         name = _person_name(text[start:end])
-        if not _looks_like_name(name) or any(o.start < end and start < o.end for o in orgs):
+        if not _looks_like_name(name, titled) or any(o.start < end and start < o.end for o in orgs):
             continue
         if lex.people["named_after"].search(text[max(0, start - _cfg().named_after_window) : start]) or lex.people[
             "roman"
@@ -664,7 +678,7 @@ def find_people(text: str, doc, orgs: list[OrgMention]) -> list[Person]:
         after, role_end = _role_after(text, end, sent_end)
         before = _role_before(text, start, sent_start)
         read = [r for r in (before, after) if r]
-        role = ", ".join(r.text for r in read) or None
+        role = ", ".join(lex.people["role_article"].sub("", r.text, count=1) for r in read) or None
         organisation = organisation_id = None
         evidence = None
         if role:

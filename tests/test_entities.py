@@ -293,3 +293,36 @@ def test_a_lower_case_head_without_a_proper_name_or_of_a_task_is_not_a_body(text
 def test_a_body_name_ends_after_its_capitals_unless_they_go_on(text, name):
     orgs, _, _ = extract(text)
     assert name in {o.name for o in orgs}
+
+
+@pytest.mark.parametrize(
+    "text, name, role",
+    [
+        (
+            "M. Dareau, Sous-Préfet de Saint-Laurent-du-Maroni, a rappelé les enjeux.",
+            "Dareau",
+            "Sous-Préfet de Saint-Laurent-du-Maroni",
+        ),
+        (
+            "Étaient présents Mademoiselle Lucie JOZON, la Responsable du Service du DSRU, et d'autres.",
+            "Lucie JOZON",
+            "Responsable du Service du DSRU",
+        ),
+        (
+            "Étaient présentes la Sous-préfète d'arrondissement, Mme Sylvie Cendre et d'autres.",
+            "Sylvie Cendre",
+            "Sous-préfète d'arrondissement",
+        ),
+        (
+            "C'est Monsieur Philippe KONG, premier Maire-Adjoint, qui représentait la ville.",
+            "Philippe KONG",
+            "premier Maire-Adjoint",
+        ),
+    ],
+)
+def test_a_courtesy_title_is_dropped_from_the_name_and_a_surname_after_one_is_a_person(text, name, role):
+    _, people, _ = extract(text)
+    assert {p.name: p.role for p in people}.get(name) == role
+    assert not [
+        p for p in people if p.name.startswith(("M.", "Mme", "Monsieur", "Madame", "Mademoiselle", "Sous-Préfet"))
+    ]
