@@ -34,7 +34,7 @@ from .models import (
     PlaceMention,
     TextAnalysis,
 )
-from .places import PlaceEntry, load_places
+from .places import PlaceEntry, find_quartiers_in_text, load_places
 from .text import alternation, fold, longest_first
 from .urls import site_of
 
@@ -192,6 +192,21 @@ def find_quartiers(text: str, found: list[PlaceMention], orgs: list[OrgMention] 
     return out
 
 
+def listed_quartiers(
+    text: str, places: list[PlaceMention], orgs: list[OrgMention], people: list[Person], communes: set[str]
+) -> list[PlaceMention]:
+    """``places`` with the listed neighbourhoods (QPV, ZUS) of the page's ``communes`` that ``text`` names,
+    where no place, organisation or person is named already ("École Louise Michel" is a school)."""
+    taken = [m.span for m in places] + [o.span for o in orgs] + [m.span for p in people for m in p.mentions]
+    added = [
+        PlaceMention(start, end, entry)
+        for start, end, entry in find_quartiers_in_text(text, communes)
+        if not any(s < end and start < e for s, e in taken)
+        and not lexicon().org["name_goes_on"].match(text, end)  # "Volga Plage": a longer name than listed
+    ]
+    return sorted(places + added, key=lambda m: m.start)
+
+
 def keep_places(
     text: str, found: list[PlaceMention], orgs: list[OrgMention], people: list[Person]
 ) -> list[PlaceMention]:
@@ -231,7 +246,7 @@ def places_entities(text: str, found: list[PlaceMention], rule: str = "places:co
             insee=place.insee,
             region=place.region,
             mentions=[item],
-            rule="rule:quartier" if place.kind == "quartier" else rule,
+            rule=("places:qpv" if place.insee else "rule:quartier") if place.kind == "quartier" else rule,
         )
     return list(merged.values())
 
@@ -757,6 +772,8 @@ def process(analysis: PageAnalysis) -> None:
     analyse_text(body, with_people=True)
     if title.text:
         analyse_text(title, with_people=False)
+    communes = {m.place.insee for m in body.places + title.places if m.place.kind == "commune"}
+    body.places = listed_quartiers(body.text, body.places, body.organisations, body.people, communes)
     places = places_entities(body.text, body.places)
     for mention in title.places:
         if mention.place.name not in {p.name for p in places}:

@@ -149,7 +149,10 @@ class Person(_Model):
 class Place(_Model):
     name: str = Field(description="official name")
     kind: Literal["commune", "département", "région", "territory", "country", "quartier"]
-    insee: str | None = None
+    insee: str | None = Field(
+        default=None,
+        description="INSEE code of the commune, département or région; for a listed quartier (QPV, ZUS), its commune's",
+    )
     region: str | None = None
     mentions: list[Mention] = Field(default_factory=list)
     rule: str = Field(

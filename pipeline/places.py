@@ -14,6 +14,9 @@ name, département code, and population for communes), from the tables in ``pipe
   régions ("Nord-Pas-de-Calais"). A former région comes back as a ``territory`` entry named after it
   whose ``region`` is the current région.
 * ``stoplist.txt``: names never *found in text* as communes (see "Stop-list" below).
+* ``quartiers.csv``: the politique de la ville's neighbourhoods (2024 QPV, 1996 ZUS; built by
+  ``scripts/build_quartiers.py``, generic names left out by ``quartier_stoplist.txt``), a separate index
+  (``load_quartiers``): a page finds one only when it names its commune (``find_quartiers_in_text``).
 
 Name matching ignores case, accents, œ/æ, apostrophes, hyphens versus spaces, "St"/"Ste" versus
 "Saint"/"Sainte", and a leading article when nothing matches with it ("Havre" finds "Le Havre",
@@ -86,7 +89,7 @@ _SURNAME_CONTEXT = (
 )
 _FUNCTION_WORDS = frozenset(_SURNAME_CONTEXT.split())
 
-_KIND_RANK = {"country": 1, "région": 2, "département": 3, "territory": 4, "commune": 5}
+_KIND_RANK = {"country": 1, "région": 2, "département": 3, "territory": 4, "commune": 5, "quartier": 6}
 
 _WORD = re.compile(r"[^\W_]+")
 # A word in raw text: letters/digits, with combining accents kept inside (text may be NFD).
@@ -490,3 +493,25 @@ def _build_index() -> PlaceIndex:
 def find_in_text(text: str) -> list[tuple[int, int, PlaceEntry]]:
     """``load_places().find_in_text(text)``."""
     return load_places().find_in_text(text)
+
+
+@lru_cache(maxsize=1)
+def load_quartiers() -> PlaceIndex:
+    """The politique de la ville's neighbourhoods (``quartiers.csv``, built by ``scripts/build_quartiers.py``
+    from the QPV and ZUS lists), each a ``quartier`` whose ``insee`` is its commune's; read once."""
+    return PlaceIndex(PlaceRow(name, "quartier", insee) for name, insee, _list in _read_csv("quartiers.csv"))
+
+
+def find_quartiers_in_text(text: str, communes: set[str]) -> list[tuple[int, int, PlaceEntry]]:
+    """The listed neighbourhoods of ``communes`` (INSEE codes) that ``text`` names, scanned as places are
+    (capitalised as listed, outside URLs): a name is taken only on a page naming its commune, so "Europe"
+    or "Gambetta" are quartiers on a Montpellier page about them, and nowhere else."""
+    if not communes:
+        return []
+    index = load_quartiers()
+    found = []
+    for start, end, entry in index.find_in_text(text):
+        mine = [p for p in index.lookup(entry.name) if p.insee in communes]
+        if mine:
+            found.append((start, end, mine[0]))
+    return found

@@ -14,6 +14,8 @@ def extract(text: str):
     orgs = entities.find_organisations(text, doc, places)
     people = entities.find_people(text, doc, orgs)
     kept = entities.keep_places(text, places, orgs, people)
+    communes = {m.place.insee for m in kept if m.place.kind == "commune"}
+    kept = entities.listed_quartiers(text, kept, orgs, people, communes)
     return entities.organisations_entities(text, orgs), people, entities.places_entities(text, kept)
 
 
@@ -326,3 +328,15 @@ def test_a_courtesy_title_is_dropped_from_the_name_and_a_surname_after_one_is_a_
     assert not [
         p for p in people if p.name.startswith(("M.", "Mme", "Monsieur", "Madame", "Mademoiselle", "Sous-Préfet"))
     ]
+
+
+def test_a_listed_neighbourhood_is_a_place_on_a_page_naming_its_commune():
+    _, _, places = extract("À Montpellier, les habitants de Celleneuve et de la Pompignane ont témoigné.")
+    quartiers = {p.name: p for p in places if p.kind == "quartier"}
+    assert set(quartiers) == {"Celleneuve", "Pompignane"}
+    assert {p.insee for p in quartiers.values()} == {"34172"} and {p.rule for p in quartiers.values()} == {"places:qpv"}
+
+
+def test_a_listed_neighbourhood_is_not_a_place_without_its_commune():
+    _, _, places = extract("Les habitants de Celleneuve ont témoigné lors de la journée à Lyon.")
+    assert "Celleneuve" not in {p.name for p in places}
