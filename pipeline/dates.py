@@ -13,6 +13,7 @@ A day the page states without a year that nothing resolves is kept as such (``bo
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import date
 from functools import lru_cache
@@ -38,6 +39,7 @@ def _year_patterns() -> dict[str, re.Pattern]:
         "span_end": re.compile(years["span_end_before"]),
         "name": re.compile(years["name_before"]),
         "crawl": re.compile(years["crawl_line"]),
+        "span_link": re.compile(years["month_span_link"], re.I),
     }
 
 
@@ -164,11 +166,39 @@ def extract_dates(
 
     pairs, title_pairs = resolved(found), resolved(title_found)
     _same_day_same_year([*pairs, *title_pairs])
+    _inside_the_stated_span(text, pairs)
     return (
         sorted((e for _, e in pairs), key=lambda e: (e.span[0], e.start)),
         sorted((e for _, e in title_pairs), key=lambda e: (e.span[0], e.start)),
         anchor,
     )
+
+
+def _inside_the_stated_span(text: str, pairs: list[tuple[Found, DateEntity]]) -> None:
+    """A page that frames its days with a span of months ("D'octobre 2016 à juin 2017, cinq débats…")
+    gives a day it states without a year ("le 4 octobre", "le 1er février") the year that puts it inside
+    the span."""
+    months = [(f, e) for f, e in pairs if e.precision == "month"]
+    # a range of months, not a season ("l'été 2022" dates a fact, it frames nothing)
+    spans = [(e.start, e.end, e.text) for f, e in months if e.start < e.end and f.season is None]
+    for (_, a), (_, b) in itertools.pairwise(months):
+        if a.start < b.start and _year_patterns()["span_link"].fullmatch(text[a.span[1] : b.span[0]]):
+            spans.append((a.start, b.end, text[a.span[0] : b.span[1]]))
+    if not spans:
+        return
+    for f, e in pairs:
+        if f.y2 is not None or e.precision != "day" or f.offset is not None or "weekday:" in (e.anchor_source or ""):
+            continue
+        start, end = date.fromisoformat(e.start), date.fromisoformat(e.end[:10])
+        if any(lo <= e.start[:7] <= hi for lo, hi, _ in spans):
+            continue
+        for shift in (-1, 1, -2, 2):
+            moved = [normalise_day(d.day, d.month, d.year + shift) for d in (start, end)]
+            inside = [t for lo, hi, t in spans if None not in moved and lo <= moved[0].isoformat()[:7] <= hi]
+            if inside:
+                e.start, e.end = moved[0].isoformat(), moved[1].isoformat()
+                e.anchor_source = f"span:{inside[0]}"
+                break
 
 
 def _same_day_same_year(pairs: list[tuple[Found, DateEntity]]) -> None:

@@ -280,6 +280,7 @@ def find_organisations(text: str, doc, places: list[PlaceMention]) -> list[OrgMe
         if m := lex.place_tail.match(text[end : end + _cfg().tail_window]):
             found.append(OrgMention(start, end + m.end(), None, text[start : end + m.end()], None, "rule:place-body"))
     found.extend(_plural_bodies(text, places))
+    found.extend(_short_bodies(text, [o for o in found if o.rule == "rule:place-body"]))
     for org in [o for o in found if o.id in lex.place_suffixed_ids]:
         for mention in places:
             gap = text[org.end : mention.start]
@@ -447,6 +448,21 @@ def _defined_org(name: str, acronym: str, start: int, end: int) -> OrgMention | 
     if shaped and not load_places().lookup(name):
         return OrgMention(start, end, None, name, acronym, "rule:acronym-definition")
     return None
+
+
+def _short_bodies(text: str, bodies: list[OrgMention]) -> list[OrgMention]:
+    """'le Département organise …' on a page naming the Département de la Seine-Saint-Denis: a head
+    written alone with its capital names the page's one body of that head."""
+    by_head: dict[str, set[str]] = {}
+    for body in bodies:
+        head = body.name.split()[0]
+        by_head.setdefault(head, set()).add(body.name)
+    out = []
+    for m in lexicon().org["short_body"].finditer(text):
+        names = by_head.get(m.group(1), set())
+        if len(names) == 1 and not any(b.start <= m.start(1) < b.end for b in bodies):
+            out.append(OrgMention(m.start(1), m.end(1), None, next(iter(names)), None, "rule:place-body+short"))
+    return out
 
 
 def _plural_bodies(text: str, places: list[PlaceMention]) -> list[OrgMention]:

@@ -243,3 +243,17 @@ def test_a_year_being_planned_means_the_page_was_written_the_year_before():
     dates, _, anchor = extract_dates(text)
     assert [d.start for d in dates if d.precision == "day"] == ["2022-11-21"]
     assert anchor.source.startswith("planned:")
+
+
+def test_a_span_of_months_gives_its_days_the_year_that_puts_them_inside_it():
+    text = (
+        "D'octobre 2016 à juin 2017, le Département organise cinq débats : le 4 octobre, le 9 novembre, le 1er février."
+    )
+    dates, _, _ = extract_dates(text)
+    days = {d.text: d for d in dates if d.precision == "day"}
+    assert [days[t].start for t in ("4 octobre", "9 novembre", "1er février")] == [
+        "2016-10-04",
+        "2016-11-09",
+        "2017-02-01",
+    ]
+    assert days["4 octobre"].anchor_source == "span:octobre 2016 à juin 2017"

@@ -340,3 +340,12 @@ def test_a_listed_neighbourhood_is_a_place_on_a_page_naming_its_commune():
 def test_a_listed_neighbourhood_is_not_a_place_without_its_commune():
     _, _, places = extract("Les habitants de Celleneuve ont témoigné lors de la journée à Lyon.")
     assert "Celleneuve" not in {p.name for p in places}
+
+
+def test_an_institution_named_by_its_head_alone_is_the_pages_one_body_of_that_head():
+    orgs, _, _ = extract(
+        "Le Département organise un cycle de débats. Stéphane Troussel, Président du Département de la "
+        "Seine-Saint-Denis, l'a lancé."
+    )
+    [body] = [o for o in orgs if o.name == "Département de la Seine-Saint-Denis"]
+    assert [m.text for m in body.mentions][:1] == ["Département"]
