@@ -70,6 +70,7 @@ def vocabulary() -> dict:
     # accents matter here: "organisé par" (a passive) folds to the active "organise"
     data["_after_verbs"] = frozenset(w.lower() for w in data["organisers"]["after"])
     data["_first_person_re"] = bounded(data["organisers"]["first_person"])
+    data["_list_intro_re"] = bounded(data["context"]["list_intro"])
     data["_animation"] = frozenset(fold(w) for w in data["organisers"]["animation"])
     data["_event_part_re"] = bounded(data["organisers"]["event_parts"])
     data["_after_re"] = re.compile(rf"[^.;:!?]*?(?<![\w-])({words(data['organisers']['after'])})(?![\w-])")
@@ -101,6 +102,7 @@ class _Candidate:
     trigger: tuple[str, str] | None = None  # (kind, words)
     section: tuple[int, int] | None = None  # its line up to the next event's line
     yearless: bool = False  # its day is stated without a year nothing resolves
+    item: bool = False  # a list item's own line (bullet): an event of its own, even on another's day
 
 
 class _Spans:
@@ -228,10 +230,11 @@ def _candidates(
             trigger = triggers.best(around[0][0], around[-1][1])
         if trigger is None and line_index is not None:
             trigger = _list_intro_trigger(text, lines.spans, line_index, triggers, date.span[0], title_trigger)
+        item = line_index is not None and bool(vocabulary()["_p"]["list_bullet"].match(text[line[0] : line[1]]))
         if trigger is None and title_trigger and eligible == {_day_key(date)}:
             trigger = title_trigger  # the page's one day-precise date: the title says what happened
         if trigger:
-            found.append(_Candidate(date, "text", sentence, line, line_index or 0, trigger))
+            found.append(_Candidate(date, "text", sentence, line, line_index or 0, trigger, item=item))
     for date in title_dates:
         if (
             date.precision == "day"
@@ -318,18 +321,26 @@ def _list_intro_trigger(
     p = vocabulary()["_p"]
     item = text[lines[index][0] : lines[index][1]]
     bullet = p["list_bullet"].match(item)
-    bulleted = bool(bullet) and date_start - (lines[index][0] + bullet.end()) <= _cfg().item_date_offset
-    for s, e in reversed(lines[max(0, index - _cfg().list_items_back) : index]):
+    bulleted = bool(bullet)
+    opens_on_date = bulleted and date_start - (lines[index][0] + bullet.end()) <= _cfg().item_date_offset
+    back = _cfg().list_items_back
+    if bulleted:
+        # the items above (one line each) are passed over: a list of ten dated items has one intro line
+        while back < index and p["list_bullet"].match(text[lines[index - back][0] : lines[index - back][1]]):
+            back += 1
+    for s, e in reversed(lines[max(0, index - back) : index]):
         line = text[s:e]
         if line.rstrip().endswith(":"):
-            return triggers.best(s, e)
+            # "10 évènements sont prévus dans les villes suivantes :" announces a list of gatherings
+            intro = vocabulary()["_list_intro_re"].search(fold(line))
+            return triggers.best(s, e) or (("rencontre", intro.group(1)) if intro else None)
         if bulleted and (p["list_bullet"].match(line) or not line.strip()):
             continue  # the list's other items
-        if bulleted:
-            return triggers.best(s, e)
+        if opens_on_date:
+            return triggers.best(s, e)  # an item opening on its date takes the paragraph above the list
         if e - s > _cfg().list_item_chars:
             return None
-    return title_trigger if bulleted and index <= _cfg().list_items_back else None  # the list opens the page
+    return title_trigger if opens_on_date and index <= _cfg().list_items_back else None  # the list opens the page
 
 
 def _days(key: tuple[str, str]) -> int:
@@ -371,9 +382,11 @@ def _group(candidates: list[_Candidate], text: str) -> list[_Candidate]:
         key = (cand.date.start, cand.date.end)
         if key in umbrella:
             continue
-        home = next((e for e in events if (e.date.start, e.date.end) == key), None)
+        # a list item is its own event ("- Blois, le 19 juin …", "- Sainte-Ménéhould, le 19 juin …")
+        others = [e for e in events if not cand.item or e.line == cand.line]
+        home = next((e for e in others if (e.date.start, e.date.end) == key), None)
         home = home or next(
-            (e for e in events if e.date.start != e.date.end and e.date.start <= key[0] and key[1] <= e.date.end), None
+            (e for e in others if e.date.start != e.date.end and e.date.start <= key[0] and key[1] <= e.date.end), None
         )
         if home is None:
             inner = [e for e in events if key[0] != key[1] and key[0] <= e.date.start and e.date.end <= key[1]]

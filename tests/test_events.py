@@ -274,3 +274,24 @@ def test_a_day_something_was_made_public_is_not_an_event(tmp_path):
         "par la ministre.\n",
     )
     assert not any(e.start_date == "2014-06-20" for e in record.events)
+
+
+def test_each_item_of_a_list_of_dated_gatherings_is_an_event_of_its_own(tmp_path):
+    record = text_page(
+        tmp_path,
+        "La semaine des quartiers : demandez le programme !\n\n"
+        "Les rencontres des quartiers sont organisées du 17 au 21 juin 2019 dans plusieurs régions.\n"
+        "Quatre évènements sont prévus dans les villes suivantes :\n"
+        "- Marseille (13), les 17 et 18 juin 2019 : l'humain au centre des projets\n"
+        "- Dijon (21), le 18 juin 2019 : la participation citoyenne\n"
+        "- Blois (41), le 19 juin 2019 : revitaliser les commerces\n"
+        "- Nantes (44), le 19 juin 2019 : les tiers-lieux\n",
+    )
+    got = [(e.start_date, e.end_date, e.location.city if e.location else None) for e in record.events]
+    assert got == [
+        ("2019-06-17", "2019-06-21", None),
+        ("2019-06-17", "2019-06-18", "Marseille"),
+        ("2019-06-18", "2019-06-18", "Dijon"),
+        ("2019-06-19", "2019-06-19", "Blois"),
+        ("2019-06-19", "2019-06-19", "Nantes"),
+    ]
