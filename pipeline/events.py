@@ -27,6 +27,7 @@ from datetime import date as calendar_day
 from functools import lru_cache
 
 from . import resources, settings
+from .entities import lexicon as entity_lexicon
 from .entities import org_key
 from .gazetteer import GazetteerEntry, load_gazetteer
 from .models import (
@@ -206,6 +207,7 @@ def _candidates(
         if d.precision == "day" and d.rule.removeprefix("grammar:").split("+")[0] not in NOT_EVENT_RULES
     ]
     eligible = {_day_key(d) for d in days if not _not_an_event(text, d, sentences.at(d.span[0], d.span)[0])}
+    dated_lines = {i for d in days if (i := lines.index(d.span[0])) is not None}
     title_trigger = _trigger(fold(title)) if title else None
     if title_trigger is None and not title and sentences.spans:
         # a page without a title line: its first sentence says what the page is about ("Ce séminaire vise…")
@@ -229,7 +231,9 @@ def _candidates(
             around = lines.spans[max(0, line_index - 1) : line_index + 1 + _cfg().listing_lines_after]
             trigger = triggers.best(around[0][0], around[-1][1])
         if trigger is None and line_index is not None:
-            trigger = _list_intro_trigger(text, lines.spans, line_index, triggers, date.span[0], title_trigger)
+            trigger = _list_intro_trigger(
+                text, lines.spans, line_index, triggers, date.span[0], title_trigger, dated_lines
+            )
         item = line_index is not None and bool(vocabulary()["_p"]["list_bullet"].match(text[line[0] : line[1]]))
         if trigger is None and title_trigger and eligible == {_day_key(date)}:
             trigger = title_trigger  # the page's one day-precise date: the title says what happened
@@ -314,6 +318,7 @@ def _list_intro_trigger(
     triggers: _Triggers,
     date_start: int,
     title_trigger: tuple[str, str] | None = None,
+    dated_lines: set[int] = frozenset(),
 ) -> tuple[str, str] | None:
     """A list item ("Sambre-Avesnois : les 7-8 et 21-22 mars à Maubeuge") takes the event named by the
     line that introduces the list ("… le cycle de qualification se déroulera … :"); a bulleted item that
@@ -328,8 +333,15 @@ def _list_intro_trigger(
         # the items above (one line each) are passed over: a list of ten dated items has one intro line
         while back < index and p["list_bullet"].match(text[lines[index - back][0] : lines[index - back][1]]):
             back += 1
-    for s, e in reversed(lines[max(0, index - back) : index]):
+    heading_items = len(item) <= 2 * _cfg().list_item_chars
+    for k in range(index - 1, max(0, index - back) - 1, -1):
+        s, e = lines[k]
         line = text[s:e]
+        if heading_items and k in dated_lines:
+            continue  # the list's other dated items ("Quartier 2 : le jeudi 20 avril, 19h30, …")
+        heading = heading_items and len(line.strip()) <= _cfg().date_line_chars and not p["sentence_end"].search(line)
+        if heading and (noun := triggers.noun(s, e)):
+            return noun  # a heading over dated lines: "PLANNING DES RÉUNIONS"
         if line.rstrip().endswith(":"):
             # "10 évènements sont prévus dans les villes suivantes :" announces a list of gatherings
             intro = vocabulary()["_list_intro_re"].search(fold(line))
@@ -455,6 +467,7 @@ def _city(
         searches.insert(0, (0, len(ctx.title), "title"))
     elif ctx.single:
         searches.insert(len(searches) - 1, (0, len(ctx.title), "title"))
+    street = entity_lexicon().org["named_after_place_linked"]
     for start, end, where in searches:
         if where == "title":
             found = [m for m in ctx.title_places if m.place.kind == "commune"]
@@ -468,6 +481,8 @@ def _city(
                 and m.place.kind == "commune"
                 # "la communauté d'agglomération Maubeuge-Val de Sambre accueillait…" does not say where
                 and not any(o.start <= m.start and m.end <= o.end and o.rule != "rule:venue" for o in ctx.orgs)
+                # nor "610 chemin de Saint-Sauveur"
+                and not street.search(ctx.text, max(0, m.start - 30), m.start)
             ]
             source_text = ctx.text
         if not found:

@@ -295,3 +295,16 @@ def test_each_item_of_a_list_of_dated_gatherings_is_an_event_of_its_own(tmp_path
         ("2019-06-19", "2019-06-19", "Blois"),
         ("2019-06-19", "2019-06-19", "Nantes"),
     ]
+
+
+def test_dated_lines_under_a_heading_that_names_gatherings_are_its_items(tmp_path):
+    record = text_page(
+        tmp_path,
+        "Réunions de quartier 2023\n\n"
+        "Les réunions sont des moments d'échanges entre les habitants et les élus de la commune.\n"
+        "PLANNING DES RÉUNIONS\n"
+        "Quartier 1 : le mercredi 5 avril, 19h30, à l'auditorium, 3 rue Cavaillé Coll.\n"
+        "Quartier 2 : le jeudi 20 avril, 19h30, à l'école Louise Michel.\n"
+        "Quartier 3 le jeudi 11 mai, 19h30, à l'école Lentajou.\n",
+    )
+    assert [e.start_date for e in record.events] == ["2023-04-05", "2023-04-20", "2023-05-11"]
