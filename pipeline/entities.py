@@ -225,7 +225,11 @@ def keep_places(
         if mention.place.kind == "commune" and named_after.search(text[max(0, start - _cfg().head_window) : start]):
             continue  # "quartier Saint-Exupéry", "Campus Condorcet"
         inside = [o for o in orgs if o.start < end and start < o.end and not o.rule.endswith("place-body")]
-        if inside and (mention.place.kind == "country" or any(start <= o.start for o in inside)):
+        # "BPI France" names no country; "… associations noires de France" does
+        named_country = mention.place.kind == "country" and not re.search(
+            r"\b(?:de|d['’])\s*$", text[max(0, start - 4) : start]
+        )
+        if inside and (named_country or any(start <= o.start for o in inside)):
             continue
         kept.append(mention)
     return kept
@@ -433,6 +437,18 @@ def acronym_definitions(text: str) -> list[OrgMention]:
     for m in lexicon().org["acronym_before"].finditer(text):
         if org := _defined_org(m.group(2), m.group(1), m.start(), m.end()):
             found.append(org)
+    for m in lexicon().org["acronym_before_titled"].finditer(text):
+        # "le Cran (Conseil représentatif des associations noires de France)": a short name written like a
+        # word, whose letters are the initials of the long form's first words
+        acronym, name = m.group(1), m.group(2)
+        initials = "".join(w[0] for w in re.split(r"[\s'’-]+", name) if w and w.lower() not in lexicon().small_words)
+        if fold(initials).startswith(fold(acronym)):
+            known = load_gazetteer().lookup(acronym) or load_gazetteer().lookup(name)
+            found.append(
+                OrgMention(m.start(), m.end(), known.id, known.name, known.acronym, "gazetteer+definition")
+                if known
+                else OrgMention(m.start(), m.end(), None, name, acronym, "rule:acronym-definition")
+            )
     return found
 
 

@@ -349,3 +349,12 @@ def test_an_institution_named_by_its_head_alone_is_the_pages_one_body_of_that_he
     )
     [body] = [o for o in orgs if o.name == "Département de la Seine-Saint-Denis"]
     assert [m.text for m in body.mentions][:1] == ["Département"]
+
+
+def test_a_short_name_written_like_a_word_is_defined_by_the_long_form_in_brackets():
+    orgs, _, places = extract(
+        "Les assises organisées par le Cran (Conseil représentatif des associations noires de France)."
+    )
+    [cran] = [o for o in orgs if o.acronym == "Cran"]
+    assert cran.name == "Conseil représentatif des associations noires de France"
+    assert "France" in {p.name for p in places}  # a country after "de" in a body's name is a place
