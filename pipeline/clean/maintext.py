@@ -235,7 +235,10 @@ def _merged(trafilatura_text: str, block_text: str, links: set[str], paragraphs:
 def main_text(soup: BeautifulSoup, trafilatura_text: str) -> tuple[Tag, str, str, str | None]:
     """(the block the article is in, its raw text, the rule that chose it, the block's description)."""
     kind, container = _main_container(soup, normalise(trafilatura_text))
-    block_text = _block_text(container) if container is not None else ""
+    try:
+        block_text = _block_text(container) if container is not None else ""
+    except RecursionError:  # a block nested too deep for Beautiful Soup to copy: trafilatura's text only
+        container, block_text = None, ""
     where = container.name + "".join(f".{c}" for c in container.get("class", [])) if container is not None else None
     if kind == "listing" and block_text:
         return container, block_text, "html:listing", where
