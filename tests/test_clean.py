@@ -368,3 +368,24 @@ def test_a_date_alone_under_a_dump_title_is_its_publication_date(tmp_path, under
     assert document.published == published
     assert (document.evidence["published"].rule if published else None) == rule
     assert under_title in document.text  # it stays text: with no other day, it dates the page's event
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Cliquez ici pour augmenter la taille du texte | Cliquez ici pour réduire la taille du texte | imprimer la page",
+        "2 articles",
+        "@Pierre Emmanuel",
+        "(Infographie Ville d'Angers)",
+    ],
+)
+def test_widget_counter_handle_and_credit_lines_are_not_text(line):
+    from pipeline.clean.document import is_kept_line
+
+    assert not is_kept_line(line)
+
+
+def test_a_sentence_that_opens_on_a_count_of_articles_is_still_text():
+    from pipeline.clean.document import is_kept_line
+
+    assert is_kept_line("2 articles de loi encadrent désormais les contrats de ville.")
