@@ -425,6 +425,7 @@ class _Context:
     dates: list[DateEntity] = field(default_factory=list)
     title_dates: list[DateEntity] = field(default_factory=list)
     sentences: _Spans | None = None
+    roles: list[tuple[int, int]] = field(default_factory=list)  # where people's roles are read
     lines: list[tuple[int, int]] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -540,11 +541,16 @@ def _organisers_in(ctx: _Context, start: int, end: int) -> tuple[list[OrgMention
         # bodies that asked for or funded the event are not its organisers: "à la demande de la DRAC"
         stop = p["organiser_stop"].search(text[phrase_end : phrase_end + _cfg().organiser_window])
         window_end = min(end, phrase_end + (stop.start() if stop else _cfg().organiser_window))
-        picked = [o for o in ctx.orgs if phrase_end <= o.start < window_end and o.rule != "rule:venue"]
+        # a body in a person's role is that person's ("animée par X, directeur … (ANCT)"): the person leads
+        picked = [
+            o
+            for o in ctx.orgs
+            if phrase_end <= o.start < window_end and o.rule != "rule:venue" and not _in_role(ctx, o)
+        ]
         found.extend(picked)
         if picked:
             spans.append((phrase_start, window_end))
-    inside = [o for o in ctx.orgs if start <= o.start < end and o.rule != "rule:venue"]
+    inside = [o for o in ctx.orgs if start <= o.start < end and o.rule != "rule:venue" and not _in_role(ctx, o)]
     for org in inside:
         lo, hi = folded.window(org.end, min(end, org.end + _cfg().subject_window))
         if not (m := v["_after_re"].match(folded.text, lo, hi)):
@@ -570,6 +576,10 @@ def _organisers_in(ctx: _Context, start: int, end: int) -> tuple[list[OrgMention
                 found.append(owner)
                 spans.append((kind_start, owner.end))
     return found, spans
+
+
+def _in_role(ctx: _Context, org: OrgMention) -> bool:
+    return any(s <= org.start and org.end <= e for s, e in ctx.roles)
 
 
 def _organisers(ctx: _Context, cand: _Candidate) -> tuple[list[OrganisationRef], Evidence | None]:
@@ -813,5 +823,6 @@ def process(analysis: PageAnalysis) -> None:
         dates=body.dates,
         title_dates=title.dates,
         sentences=sentences,
+        roles=[p.evidence.span for p in body.people if p.evidence and p.evidence.span],
     )
     analysis.events = [build_event(ctx, cand, analysis.document.published) for cand in candidates]

@@ -308,3 +308,14 @@ def test_dated_lines_under_a_heading_that_names_gatherings_are_its_items(tmp_pat
         "Quartier 3 le jeudi 11 mai, 19h30, à l'école Lentajou.\n",
     )
     assert [e.start_date for e in record.events] == ["2023-04-05", "2023-04-20", "2023-05-11"]
+
+
+def test_a_body_in_the_role_of_the_person_who_leads_is_not_the_organiser(tmp_path):
+    record = text_page(
+        tmp_path,
+        "Rencontre nationale des cités éducatives\n\n"
+        "La rencontre du 13 décembre 2023 à Montrouge était animée par Frédéric Martin, directeur du programme "
+        "à l'ANCT, devant 200 participants.\n",
+    )
+    [event] = record.events
+    assert "anct" not in [o.id for o in event.organisers]
