@@ -289,10 +289,29 @@ def _subject(title: str) -> _Candidate | None:
     return _Candidate(None, "title", (0, 0), (0, 0), 0, (v["_kinds"][best.group(1)], best.group(1)))
 
 
+def _lead_subject(text: str, dates: list[DateEntity], sentences: _Spans, triggers: _Triggers) -> _Candidate | None:
+    """A page whose lead says that a body organised or proposes a gathering in a month, without its day
+    ("Trajectoire Ressources a organisé, fin mai 2013, une session-ressources …"): its subject event,
+    undated. The sentence holds an organising verb and the month, it or the next the event noun."""
+    v = vocabulary()
+    lead = sentences.spans[: _cfg().lead_sentences]
+    for i, (start, end) in enumerate(lead):
+        months = [d for d in dates if d.precision == "month" and start <= d.span[0] < end]
+        # the noun in that sentence or the next ("… une session-ressources … Ces trois journées ont …")
+        noun = triggers.noun(start, end) or (triggers.noun(*lead[i + 1]) if i + 1 < len(lead) else None)
+        if months and noun and v["_after_re"].match(fold(text[start:end])):
+            return _Candidate(None, "text", (start, end), (start, end), 0, noun)
+    return None
+
+
 def _period(ctx: _Context, cand: _Candidate) -> tuple[str, Evidence] | None:
     """An undated event's month or year when the page gives it: a month in a sentence naming an event
     ("en février 2019, les deux premières journées…"), else a year in the title ("Forum 2023")."""
     v = vocabulary()
+    if cand.where == "text":  # a subject read from the lead: the month of its own sentence
+        s, e = cand.sentence
+        if month := next((d for d in ctx.dates if d.precision == "month" and s <= d.span[0] < e), None):
+            return month.start, Evidence(rule=f"{month.rule}:lead", text=month.text, span=month.span)
     for d in ctx.dates:
         if d.precision == "month" and d.rule.removeprefix("grammar:").split("+")[0] not in NOT_EVENT_RULES:
             s, e = ctx.sentence_at(d.span[0])
@@ -715,7 +734,10 @@ def build_event(ctx: _Context, cand: _Candidate, anchor_published: str | None) -
     windows = _windows(ctx, cand)
     near_start, near_end = windows[1] if len(windows) > 1 else windows[0]
     source = ctx.title if cand.where == "title" else text[near_start:near_end]
-    if date is None:
+    if date is None and cand.where == "text":
+        s, e = cand.sentence  # the lead says who organised it and in which month, not the day
+        dates = Evidence(rule="undated-subject:lead", text=text[s:e], span=(s, e))
+    elif date is None:
         dates = Evidence(rule="undated-subject:title", text=ctx.title)  # the title names it; no day stated
     elif cand.yearless:
         dates = Evidence(rule=f"{date.rule}+no-year", text=date.text, span=date.span)
@@ -802,7 +824,7 @@ def process(analysis: PageAnalysis) -> None:
     candidates += _one_per_day(
         _candidates(text, title.text, _yearless_dates(body.yearless), [], sentences, lines, triggers)
     )
-    if not candidates and (subject := _subject(title.text)):
+    if not candidates and (subject := _subject(title.text) or _lead_subject(text, body.dates, sentences, triggers)):
         candidates = [subject]
     in_text = [c for c in candidates if c.where == "text"]
     for cand, following in zip(in_text, [*in_text[1:], None]):

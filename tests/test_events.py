@@ -319,3 +319,17 @@ def test_a_body_in_the_role_of_the_person_who_leads_is_not_the_organiser(tmp_pat
     )
     [event] = record.events
     assert "anct" not in [o.id for o in event.organisers]
+
+
+def test_a_lead_saying_who_organised_a_gathering_in_a_month_gives_an_undated_subject(tmp_path):
+    record = text_page(
+        tmp_path,
+        "Former les professionnels à la démarche intégrée\n\n"
+        "Trajectoire Ressources a organisé, fin mai 2013, une session sur l'Europe et la politique de la ville. "
+        "Ces trois journées ont alterné apports et visites.\n\n"
+        "Une première journée avait eu lieu en novembre 2011.\n",
+    )
+    [event] = record.events
+    assert (event.start_date, event.period) == (None, "2013-05")
+    assert event.evidence["dates"].rule == "undated-subject:lead"
+    assert [o.name for o in event.organisers] == ["Trajectoire Ressources"]
