@@ -257,6 +257,8 @@ def find_expressions(text: str) -> list[Found]:
             found = _found(rule, m, text)
             if found.y2 is not None and not cfg.min_year <= found.y2 <= cfg.max_year:
                 continue
+            if rule == "range-dash" and found.wd2 is not None and found.wd1 is None and found.m1 is None:
+                continue  # "Épisode 1 – jeudi 22 janvier 2026": a number, then a day with its weekday
             candidates.append((rank, found))
     chosen = [f for _, f in longest_first(candidates, span=lambda c: (c[1].start, c[1].end), rank=lambda c: c[0])]
     return sorted(_split_lists(text, _attach_times(text, chosen)), key=lambda f: f.start)

@@ -257,3 +257,9 @@ def test_a_span_of_months_gives_its_days_the_year_that_puts_them_inside_it():
         "2017-02-01",
     ]
     assert days["4 octobre"].anchor_source == "span:octobre 2016 à juin 2017"
+
+
+def test_a_number_before_a_dash_and_a_day_with_its_weekday_is_not_a_range():
+    found = {f.text: f for f in find_expressions("Épisode 1 – jeudi 22 janvier 2026 ; du 12 – 14 mars 2026")}
+    assert "jeudi 22 janvier 2026" in found and "1 – jeudi 22 janvier 2026" not in found
+    assert "12 – 14 mars 2026" in found
