@@ -72,6 +72,7 @@ def vocabulary() -> dict:
     data["_after_verbs"] = frozenset(w.lower() for w in data["organisers"]["after"])
     data["_first_person_re"] = bounded(data["organisers"]["first_person"])
     data["_list_intro_re"] = bounded(data["context"]["list_intro"])
+    data["_gathering_re"] = bounded(data["context"]["gathering"])
     data["_animation"] = frozenset(fold(w) for w in data["organisers"]["animation"])
     data["_event_part_re"] = bounded(data["organisers"]["event_parts"])
     data["_after_re"] = re.compile(rf"[^.;:!?]*?(?<![\w-])({words(data['organisers']['after'])})(?![\w-])")
@@ -292,14 +293,20 @@ def _subject(title: str) -> _Candidate | None:
 def _lead_subject(text: str, dates: list[DateEntity], sentences: _Spans, triggers: _Triggers) -> _Candidate | None:
     """A page whose lead says that a body organised or proposes a gathering in a month, without its day
     ("Trajectoire Ressources a organisé, fin mai 2013, une session-ressources …"): its subject event,
-    undated. The sentence holds an organising verb and the month, it or the next the event noun."""
+    undated. The sentence holds an organising verb and the month, it or the next the event noun; or it
+    names an edition of the gathering and a verb of gathering ("ces 16e journées réunissent à Nîmes")."""
     v = vocabulary()
     lead = sentences.spans[: _cfg().lead_sentences]
     for i, (start, end) in enumerate(lead):
         months = [d for d in dates if d.precision == "month" and start <= d.span[0] < end]
         # the noun in that sentence or the next ("… une session-ressources … Ces trois journées ont …")
         noun = triggers.noun(start, end) or (triggers.noun(*lead[i + 1]) if i + 1 < len(lead) else None)
-        if months and noun and v["_after_re"].match(fold(text[start:end])):
+        folded = fold(text[start:end])
+        if months and noun and v["_after_re"].match(folded):
+            return _Candidate(None, "text", (start, end), (start, end), 0, noun)
+        # "Durant deux jours, ces 16e journées réunissent à Nîmes les participants …": an edition of a
+        # gathering that the sentence says is taking place
+        if noun and _edition(folded)[0] and v["_gathering_re"].search(folded):
             return _Candidate(None, "text", (start, end), (start, end), 0, noun)
     return None
 

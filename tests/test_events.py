@@ -333,3 +333,23 @@ def test_a_lead_saying_who_organised_a_gathering_in_a_month_gives_an_undated_sub
     assert (event.start_date, event.period) == (None, "2013-05")
     assert event.evidence["dates"].rule == "undated-subject:lead"
     assert [o.name for o in event.organisers] == ["Trajectoire Ressources"]
+
+
+def test_a_lead_naming_an_edition_of_a_gathering_taking_place_gives_an_undated_subject(tmp_path):
+    record = text_page(
+        tmp_path,
+        "Durant deux jours, ces 16e journées réunissent à Nîmes les professionnels du développement social "
+        "urbain en séminaire.\n\nLes congressistes se déplacent dans les quartiers.\n",
+    )
+    [event] = record.events
+    assert (event.start_date, event.edition) == (None, 16)
+    assert event.evidence["dates"].rule == "undated-subject:lead"
+
+
+def test_a_lead_about_a_network_that_gathers_without_an_edition_gives_no_event(tmp_path):
+    record = text_page(
+        tmp_path,
+        "Le centre de ressources réunit chaque année les acteurs de la politique de la ville lors de journées "
+        "d'échanges.\n\nIl accompagne les professionnels des quartiers.\n",
+    )
+    assert record.events == []
