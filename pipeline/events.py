@@ -220,14 +220,12 @@ def _candidates(
         if _not_an_event(text, date, sentence[0]):
             continue
         trigger = triggers.best(*sentence) or triggers.best(*line)
-        if (
-            trigger is None
-            and line_index == 0
-            and date.start == page_date
-            and bare_date(text[line[0] : line[1]])
-            and len(eligible) > 1
-        ):
-            continue  # the page's date opening its text dates an event only when the text states no other day
+        if trigger is None and line_index == 0 and date.start == page_date and bare_date(text[line[0] : line[1]]):
+            # the page's date opening its text dates an event only when the text states no other day, and
+            # only the event its title names ("Journée régionale : …" over "12/09/2024")
+            if len(eligible) > 1 or title_trigger is None:
+                continue
+            trigger = title_trigger
         if trigger is None and line_index is not None and _date_only_line(text[line[0] : line[1]], date):
             around = lines.spans[max(0, line_index - 1) : line_index + 1 + _cfg().listing_lines_after]
             trigger = triggers.best(around[0][0], around[-1][1])

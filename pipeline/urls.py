@@ -12,7 +12,7 @@ import hashlib
 import re
 from functools import lru_cache
 from pathlib import PurePosixPath
-from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit
+from urllib.parse import SplitResult, parse_qsl, unquote, urlencode, urljoin, urlsplit
 
 from . import resources
 
@@ -20,6 +20,18 @@ from . import resources
 @lru_cache(maxsize=1)
 def _tracking() -> re.Pattern:
     return re.compile(resources.toml("urls.toml")["tracking_parameters"])
+
+
+def slug_segment(url: str | None) -> str:
+    """The part of an address that names the page, percent-decoded: its last path segment, or, for a
+    page at the site's root, a query without "=" (SPIP's "http://www.ville.gouv.fr/?centres-de-ressources")."""
+    parts = split(url)
+    if parts is None:
+        return ""
+    segment = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    if not segment.strip() and parts.query and "=" not in parts.query and "&" not in parts.query:
+        segment = parts.query
+    return unquote(segment)
 
 
 def split(url: str | None) -> SplitResult | None:

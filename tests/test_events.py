@@ -353,3 +353,15 @@ def test_a_lead_about_a_network_that_gathers_without_an_edition_gives_no_event(t
         "d'échanges.\n\nIl accompagne les professionnels des quartiers.\n",
     )
     assert record.events == []
+
+
+def test_the_page_date_under_a_title_naming_no_event_dates_no_event(tmp_path):
+    (tmp_path / "page.meta.json").write_text('{"url": "http://www.ville.gouv.fr/?centres-de-ressources"}')
+    record = text_page(
+        tmp_path,
+        "Ville.gouv.fr - Ministère de la Ville\nCentres de ressources\n31/05/2012\n\n"
+        "Répartis sur tout le territoire et organisés en réseau, 19 centres ont pour mission d'accompagner "
+        "les professionnels de la ville.\n",
+    )
+    assert (record.document.title, record.document.published) == ("Centres de ressources", "2012-05-31")
+    assert record.events == []

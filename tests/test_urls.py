@@ -35,3 +35,18 @@ def test_two_spip_articles_are_two_records_and_trackers_do_not_make_a_third():
 def test_a_page_without_url_is_named_after_its_path():
     assert record_id(None, "sous/dossier/Page été.html").startswith("local-Page-été-")
     assert record_id(None, "a.html") != record_id(None, "b/a.html")
+
+
+@pytest.mark.parametrize(
+    "url, segment",
+    [
+        ("http://www.ville.gouv.fr/?centres-de-ressources-regionaux", "centres-de-ressources-regionaux"),
+        ("https://irev.fr/actualites/r%C3%A9union-du-r%C3%A9seau", "réunion-du-réseau"),
+        ("http://reseau-crpv.fr/?p=3328", ""),
+        ("https://irev.fr/", ""),
+    ],
+)
+def test_the_slug_segment_is_the_last_path_segment_or_a_bare_query_at_the_root(url, segment):
+    from pipeline.urls import slug_segment
+
+    assert slug_segment(url) == segment

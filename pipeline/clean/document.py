@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from urllib.parse import unquote
 
 from .. import resources, settings, urls
 from ..language import detect_language
@@ -108,12 +107,7 @@ class Fields:
 def title_from_slug(url: str) -> str | None:
     """The last path segment of a URL as a sentence: 'regroupement-national-des-crpv' ->
     'Regroupement national des crpv'."""
-    parts = urls.split(url)
-    if parts is None:
-        return None
-    path = parts.path.rstrip("/")
-    slug = unquote(path.rsplit("/", 1)[-1])  # "r%C3%A9union" -> "réunion"
-    slug = rules().slug_extensions.sub("", slug)
+    slug = rules().slug_extensions.sub("", urls.slug_segment(url))  # "r%C3%A9union" -> "réunion"
     if not slug or slug.isdigit():
         return None
     words = re.sub(r"[-_]+", " ", slug).strip()

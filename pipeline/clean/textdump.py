@@ -256,15 +256,9 @@ def _squash(text: str) -> str:
 def slug_words(url: str | None) -> list[str]:
     """The words of a URL's last path segment, percent-decoded and folded, ids left out; [] when the
     address has no words (``node/123456``, ``?p=1234``, ``page/127``)."""
-    from urllib.parse import unquote
-
     from .. import urls
 
-    parts = urls.split(url) if url else None
-    if parts is None:
-        return []
-    segment = unquote(parts.path.rstrip("/").rsplit("/", 1)[-1])
-    segment = rules().slug_extensions.sub("", segment)
+    segment = rules().slug_extensions.sub("", urls.slug_segment(url))
     _, slug_id, _ = _title_rules()
     words = [w for w in re.split(r"[-_+.,\s]+", fold(segment)) if w]
     words = [w for w in words if not slug_id.match(w)]
