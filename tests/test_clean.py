@@ -389,3 +389,27 @@ def test_a_sentence_that_opens_on_a_count_of_articles_is_still_text():
     from pipeline.clean.document import is_kept_line
 
     assert is_kept_line("2 articles de loi encadrent désormais les contrats de ville.")
+
+
+LONG_PARAGRAPH = (
+    "La médiation sociale est descendante des femmes relais des années 80, et les adultes relais, nouveaux "
+    "médiateurs sociaux, ont pour mission d'aller vers les habitants et de faire avec eux, chaque jour."
+)
+
+
+def test_previous_and_next_post_links_above_a_blog_article_are_not_text(tmp_path):
+    dump = f"Une journée volubile\n11 novembre 2017\nFais moi une place à Valdegour\n21 novembre 2017\n\n{LONG_PARAGRAPH}\n"
+    (tmp_path / "d.txt").write_text(dump)
+    (tmp_path / "d.meta.json").write_text('{"url": "https://www.ekodesquartiers.net/les-adultes-relais-en-question/"}')
+    document, _ = clean(load_page(tmp_path / "d.txt", tmp_path))
+    assert document.text.startswith("La médiation sociale")
+
+
+def test_a_listing_whose_items_have_their_own_text_keeps_them(tmp_path):
+    dump = (
+        f"Rencontre des adultes relais\n11 novembre 2017\n{LONG_PARAGRAPH}\n\n"
+        f"Journée des conseils citoyens\n21 novembre 2017\n{LONG_PARAGRAPH}\n"
+    )
+    (tmp_path / "d.txt").write_text(dump)
+    document, _ = clean(load_page(tmp_path / "d.txt", tmp_path))
+    assert "Journée des conseils citoyens" in document.text and "21 novembre 2017" in document.text

@@ -253,6 +253,23 @@ def _squash(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", fold(text))
 
 
+def _without_post_navigation(body: list[str]) -> list[str]:
+    """A blog's links to its previous and next posts above the article: two or more pairs of a short
+    title line and a line that is only a date ("Une journée volubile" / "11 novembre 2017"), then the
+    article's first paragraph. They are other posts, not this page's text."""
+    lines = [(i, ln) for i, ln in enumerate(body) if ln.strip()]
+    pairs = 0
+    while 2 * pairs + 1 < len(lines):
+        title, day = lines[2 * pairs][1], lines[2 * pairs + 1][1]
+        if len(title) > settings.section("clean").dump_heading_chars or bare_date(title) or not bare_date(day):
+            break
+        pairs += 1
+    after = lines[2 * pairs][1] if 2 * pairs < len(lines) else ""
+    if pairs >= 2 and len(after) >= settings.section("clean").post_navigation_paragraph_chars:
+        return body[lines[2 * pairs][0] :]
+    return body
+
+
 def slug_words(url: str | None) -> list[str]:
     """The words of a URL's last path segment, percent-decoded and folded, ids left out; [] when the
     address has no words (``node/123456``, ``?p=1234``, ``page/127``)."""
@@ -360,7 +377,7 @@ def clean_text_dump(page: LoadedPage) -> tuple[Document, list[str]]:
         # a date alone on the first line under the title is the page's date, when no line says "Publié le"
         # (it stays in the text: with no other day stated, it is also the day of the event the page reports)
         reader.fields.set("published", date_under_title[0], "text:date-under-title", date_under_title[1])
-    text = "\n".join(reader.body)
+    text = "\n".join(_without_post_navigation(reader.body))
     if not text.strip():
         raise NoContent("the text dump holds no main text once labels, file names and links are removed")
     fields = reader.fields
