@@ -685,6 +685,15 @@ def _candidates(text: str, doc) -> list[tuple[int, int]]:
         candidates = [(s, e) for s, e in candidates if not (m.start() <= s < m.end(1) and e <= m.end(1))]
         if not any(s <= m.start(1) < e for s, e in candidates):
             candidates.append((m.start(1), m.end(1)))
+    for m in lex.people["capitalised_name"].finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in candidates):
+            continue
+        after = text[m.end() : m.end() + 80]
+        before = text[max(0, m.start() - 40) : m.start()].split()
+        if (after.startswith(",") and _role_head(after[1:].split(",")[0].strip())) or (
+            before and _role_head(before[-1])
+        ):
+            candidates.append((m.start(), m.end()))  # "directrice Ouided Ayad", "Nina Herzog, chargée de …"
     for m in lex.people["first_last"].finditer(text):
         if (
             fold(m.group(1)) in lex.first_last_not_first

@@ -358,3 +358,28 @@ def test_a_short_name_written_like_a_word_is_defined_by_the_long_form_in_bracket
     [cran] = [o for o in orgs if o.acronym == "Cran"]
     assert cran.name == "Conseil représentatif des associations noires de France"
     assert "France" in {p.name for p in places}  # a country after "de" in a body's name is a place
+
+
+@pytest.mark.parametrize(
+    "text, name, role",
+    [
+        (
+            "En janvier 2024, RésO Villes accueillait sa nouvelle directrice Ouided Ayad.",
+            "Ouided Ayad",
+            "nouvelle directrice",
+        ),
+        (
+            "Intervenants :\n- Mathilde Chauvin, Détours Atajos\n- Nina Herzog, chargée de mission, EPT Est Ensemble",
+            "Nina Herzog",
+            "chargée de mission",
+        ),
+    ],
+)
+def test_a_name_in_lower_case_beside_a_post_is_a_person(text, name, role):
+    _, people, _ = extract(text)
+    assert {p.name: p.role for p in people}.get(name) == role
+
+
+def test_a_first_name_before_a_dash_on_the_line_above_is_not_part_of_a_name():
+    _, people, _ = extract("Ville de Bondy\n- Nina Herzog, chargée de mission à Bondy")
+    assert "Nina Herzog" in {p.name for p in people}
