@@ -189,16 +189,22 @@ def _inside_the_stated_span(text: str, pairs: list[tuple[Found, DateEntity]]) ->
     for f, e in pairs:
         if f.y2 is not None or e.precision != "day" or f.offset is not None or "weekday:" in (e.anchor_source or ""):
             continue
-        start, end = date.fromisoformat(e.start), date.fromisoformat(e.end[:10])
         if any(lo <= e.start[:7] <= hi for lo, hi, _ in spans):
             continue
         for shift in (-1, 1, -2, 2):
-            moved = [normalise_day(d.day, d.month, d.year + shift) for d in (start, end)]
-            inside = [t for lo, hi, t in spans if None not in moved and lo <= moved[0].isoformat()[:7] <= hi]
+            moved = _shifted(e, shift)
+            inside = [t for lo, hi, t in spans if moved and lo <= moved[0].isoformat()[:7] <= hi]
             if inside:
                 e.start, e.end = moved[0].isoformat(), moved[1].isoformat()
                 e.anchor_source = f"span:{inside[0]}"
                 break
+
+
+def _shifted(e: DateEntity, years: int) -> tuple[date, date] | None:
+    """A day or range moved by ``years`` (None when a day does not exist that year: 29 February)."""
+    start, end = date.fromisoformat(e.start), date.fromisoformat(e.end[:10])
+    moved = [normalise_day(d.day, d.month, d.year + years) for d in (start, end)]
+    return None if None in moved else (moved[0], moved[1])
 
 
 def _same_day_same_year(pairs: list[tuple[Found, DateEntity]]) -> None:
@@ -213,11 +219,10 @@ def _same_day_same_year(pairs: list[tuple[Found, DateEntity]]) -> None:
     for f, e in pairs:
         if f.y2 is not None or f.wd2 is not None or e.precision != "day" or f.offset is not None:
             continue
-        start, end = date.fromisoformat(e.start), date.fromisoformat(e.end[:10])
         for (month, day_of_month), (year, text_) in pinned.items():
-            shift = year - start.year
-            moved = [normalise_day(d.day, d.month, d.year + shift) for d in (start, end)]
-            if shift and None not in moved and moved[0] <= date(year, month, day_of_month) <= moved[1]:
+            shift = year - int(e.start[:4])
+            moved = _shifted(e, shift)
+            if shift and moved and moved[0] <= date(year, month, day_of_month) <= moved[1]:
                 e.start, e.end = moved[0].isoformat(), moved[1].isoformat()
                 e.anchor_source = f"weekday:{text_}"
                 break

@@ -61,6 +61,7 @@ class Lexicon:
     generic_names: frozenset[str]
     not_name_words: frozenset[str]
     name_links: frozenset[str]
+    title_chars: int  # the longest courtesy title and its space
     adjective: re.Pattern
     not_quartier_names: frozenset[str]
     org_before: re.Pattern
@@ -89,6 +90,7 @@ def lexicon() -> Lexicon:
         "ORG_BEFORE": alternation(orgs["org_before"]),
         "NAMED_AFTER_HEADS": alternation(orgs["named_after_heads"]),
         "PHRASE_HEADS": alternation(orgs["phrase_heads"]),
+        "COURTESY_TITLES": alternation(roles["courtesy_titles"]),
         "PHRASE_HEADS_LOWER": alternation(
             [h[:1].lower() + h[1:] for h in orgs["phrase_heads"] if h not in orgs["not_lower_heads"]]
         ),
@@ -122,6 +124,7 @@ def lexicon() -> Lexicon:
         generic_names=frozenset(fold(n) for n in orgs["generic_names"]),
         not_name_words=frozenset(orgs["not_name_words"]),
         name_links=frozenset(p["name_links"]),
+        title_chars=max(map(len, roles["courtesy_titles"])) + 1,
         adjective=re.compile(p["ADJ"]),
         not_quartier_names=frozenset(orgs["not_quartier_names"]),
         not_acronyms=frozenset(orgs["not_organisation_acronyms"]),
@@ -442,25 +445,21 @@ def acronym_definitions(text: str) -> list[OrgMention]:
         # word, whose letters are the initials of the long form's first words
         acronym, name = m.group(1), m.group(2)
         initials = "".join(w[0] for w in re.split(r"[\s'’-]+", name) if w and w.lower() not in lexicon().small_words)
-        if fold(initials).startswith(fold(acronym)):
-            known = load_gazetteer().lookup(acronym) or load_gazetteer().lookup(name)
-            found.append(
-                OrgMention(m.start(), m.end(), known.id, known.name, known.acronym, "gazetteer+definition")
-                if known
-                else OrgMention(m.start(), m.end(), None, name, acronym, "rule:acronym-definition")
-            )
+        if fold(initials).startswith(fold(acronym)) and (org := _defined_org(name, acronym, m.start(), m.end(), True)):
+            found.append(org)
     return found
 
 
-def _defined_org(name: str, acronym: str, start: int, end: int) -> OrgMention | None:
+def _defined_org(name: str, acronym: str, start: int, end: int, shaped: bool = False) -> OrgMention | None:
     """An organisation when the long form has an organisation word, or is a proper name whose
-    capitalised words spell the acronym ("Base Pédagogique de Soutien" = BPS); linked when known."""
+    capitalised words spell the acronym ("Base Pédagogique de Soutien" = BPS), or the caller found it
+    ``shaped`` so; linked when known."""
     gazetteer = load_gazetteer()
     if known := gazetteer.lookup(acronym) or gazetteer.lookup(name):
         return OrgMention(start, end, known.id, known.name, known.acronym, "gazetteer+definition")
     words = re.split(r"[\s'’-]+", name)
     initials = "".join(w[0] for w in words if w and w[0].isupper())
-    shaped = any(w in lexicon().org_words for w in words) or initials == re.sub(r"[^A-Z]", "", acronym)
+    shaped = shaped or any(w in lexicon().org_words for w in words) or initials == re.sub(r"[^A-Z]", "", acronym)
     if shaped and not load_places().lookup(name):
         return OrgMention(start, end, None, name, acronym, "rule:acronym-definition")
     return None
@@ -635,10 +634,16 @@ def _role_after(text: str, end: int, sentence_end: int) -> tuple[_Role | None, i
     return _Role(words, parts[0][1], last_start + len(last.rstrip(" .;:")), rule), position
 
 
+def _title_before(text: str, floor: int, start: int) -> re.Match | None:
+    """The courtesy title right before ``start`` ("Mme Sylvie Cendre"), not before ``floor``."""
+    lex = lexicon()
+    return lex.people["honorific_before"].search(text, max(floor, start - lex.title_chars), start)
+
+
 def _role_before(text: str, start: int, sentence_start: int) -> _Role | None:
     """'la présidente de RésoVilles, X' -> 'présidente de RésoVilles'; 'le rappeur X' -> 'rappeur'."""
     lex = lexicon()
-    if title := lex.people["honorific_before"].search(text, max(sentence_start, start - 14), start):
+    if title := _title_before(text, sentence_start, start):
         start = title.start()  # "la Sous-préfète d'arrondissement, Mme Sylvie Cendre"
     before = text[sentence_start:start]
     # every article may open the role: "porté par la Secrétaire d'État chargée de …, X" (not "le message …")
@@ -718,7 +723,7 @@ def find_people(text: str, doc, orgs: list[OrgMention]) -> list[Person]:
             end = m.end()  # "Raphaël Le" + "Méhauté"
         if title := lex.people["honorific"].match(text, start, end):
             start = title.end()  # "Mademoiselle Lucie JOZON" -> "Lucie JOZON"
-        titled = bool(title or lex.people["honorific_before"].search(text, max(0, start - 14), start))
+        titled = bool(title or _title_before(text, 0, start))
         name = _person_name(text[start:end])
         if not _looks_like_name(name, titled) or any(o.start < end and start < o.end for o in orgs):
             continue
