@@ -83,6 +83,7 @@ def lexicon() -> Lexicon:
         "PLACE_HEADS": alternation(orgs["place_heads"]),
         "PLACE_HEADS_ANY_CASE": alternation(orgs["place_heads_any_case"]),
         "PLACE_TAILS": alternation(orgs["place_tails"]),
+        "PLACE_TAILS_ANY_CASE": alternation(orgs["place_tails_any_case"]),
         "VENUE_HEADS": alternation(orgs["venue_heads"]),
         "STRUCTURE_HEADS_UPPER": alternation([h for h in orgs["structure_heads"] if h.isupper()]),
         "STRUCTURE_HEADS": alternation([h for h in orgs["structure_heads"] if not h.isupper()]),

@@ -47,6 +47,11 @@ def test_place_qualified_bodies_keep_their_place():
     assert next(o for o in orgs if o.name == "DREETS Grand Est").id == "dreets"
 
 
+def test_a_metropole_after_its_city_in_lower_case_is_a_body():
+    orgs, _, _ = extract("Étaient présentes la ville de Lyon et Grenoble métropole, mais pas la métropole en général.")
+    assert "Grenoble métropole" in {o.name for o in orgs}
+
+
 def test_unknown_organisations_are_kept_without_id():
     orgs, _, _ = extract("La séance s'est tenue à la maison de quartier Beaujardin avec le cabinet Bouzar.")
     unknown = {o.name: o for o in orgs}
