@@ -58,6 +58,7 @@ class Lexicon:
     plural_head: re.Pattern
     plural_names: dict[str, str]
     org_words: frozenset[str]
+    phrase_heads: frozenset[str]
     generic_names: frozenset[str]
     not_name_words: frozenset[str]
     name_links: frozenset[str]
@@ -122,6 +123,7 @@ def lexicon() -> Lexicon:
         plural_head=org_patterns["plural_head"],
         plural_names={fold(k): v for k, v in orgs["plural_heads"].items()},
         org_words=frozenset(orgs["org_words"]),
+        phrase_heads=frozenset(orgs["phrase_heads"]),
         generic_names=frozenset(fold(n) for n in orgs["generic_names"]),
         not_name_words=frozenset(orgs["not_name_words"]),
         name_links=frozenset(p["name_links"]),
@@ -339,6 +341,9 @@ def find_organisations(text: str, doc, places: list[PlaceMention]) -> list[OrgMe
             continue
         found.append(OrgMention(start, end, None, name[:1].upper() + name[1:], None, "rule:org-phrase"))
         taken.append((start, end))
+    # the model's names: with the weights fine-tuned on the field's pages (settings nlp.ner_weights) an ORG
+    # is an organisation; with the base model only a name of two words or more holding an organisation word
+    trained = bool(settings.section("nlp").ner_weights)
     for ent in doc.ents:
         if ent.ent_id_ or ent.label_ not in ("ORG", "MISC", "LOC"):
             continue
@@ -346,13 +351,43 @@ def find_organisations(text: str, doc, places: list[PlaceMention]) -> list[OrgMe
             continue
         name = _trim_name(_strip_article(ent.text.split("\n")[0]))
         words = re.split(r"[\s-]+", name)
-        if len(words) < 2 or not any(w in lex.org_words for w in words) or not name[:1].isupper() or _role_head(name):
+        named = trained and ent.label_ == "ORG" and len(name) > 1
+        if not named and (len(words) < 2 or not any(w in lex.org_words for w in words)):
+            continue
+        if not name[:1].isupper() or _role_head(name):
+            continue
+        if named and _not_a_trained_name(text, ent.start_char + ent.text.find(name), name, doc.vocab):
             continue
         if load_places().lookup(name):
             continue
         begin = ent.start_char + ent.text.find(name)
         found.append(OrgMention(begin, begin + len(name), None, name, None, "model:ner"))
     return [o for o in longest_first(found, span=lambda o: o.span) if not is_generic_name(o)]
+
+
+def _not_a_trained_name(text: str, start: int, name: str, vocab) -> bool:
+    """What the fine-tuned model may take for a body and is not: a commune or district after a postal
+    address ("11 rue Barthélémy Delespaul, Lille Wazemmes"), a surname in capitals after a first name
+    ("Raphaël LE MÉHAUTÉ"), a concept of the field ("PNRU de Malakoff", "CLS"), and a common noun phrase
+    whose only capital is its first letter ("Forum emploi", "Cohésion sociale", "la Présidence"): such
+    a name is a body only when an organisation word heads it ("Observatoire des inégalités") or, one
+    word long, when it is no word of the language (the model's vocabulary has no vector for it:
+    "Catapulpe")."""
+    lex = lexicon()
+    line_start = text.rfind("\n", 0, start) + 1
+    if lex.org["address_before"].search(text, line_start, start):
+        return True
+    if name.isupper() and lex.org["first_name_before"].search(text, line_start, start):
+        return True
+    words = re.split(r"[\s'’]+", name)
+    if words[0] in lex.not_acronyms:
+        return True
+    one_capital = not words[0].isupper() and not any(w[:1].isupper() or w[:1].isdigit() for w in words[1:])
+    if one_capital:
+        if len(words) > 1:
+            return words[0] not in lex.org_words | lex.phrase_heads
+        return vocab.has_vector(name.lower())
+    return False
 
 
 def _after_capitals(name: str) -> str:

@@ -74,6 +74,7 @@ def vocabulary() -> dict:
     data["_list_intro_re"] = bounded(data["context"]["list_intro"])
     data["_gathering_re"] = bounded(data["context"]["gathering"])
     data["_animation"] = frozenset(fold(w) for w in data["organisers"]["animation"])
+    data["_carried"] = frozenset(fold(w) for w in data["organisers"]["carried"])
     data["_event_part_re"] = bounded(data["organisers"]["event_parts"])
     data["_after_re"] = re.compile(rf"[^.;:!?]*?(?<![\w-])({words(data['organisers']['after'])})(?![\w-])")
     data["_not_event_re"] = bounded(data["context"]["not_event_before"])
@@ -562,6 +563,12 @@ def _organisers_in(ctx: _Context, start: int, end: int) -> tuple[list[OrgMention
             sentence = folded.window(*ctx.sentence_at(phrase_start))
             if v["_event_part_re"].search(folded.text, *sentence):
                 continue  # "Table ronde animée par …": who leads a part, not who organises
+        if m.group(1) in v["_carried"]:
+            clause = re.split(r"[.;:!?\n]", folded.text[max(0, m.start() - 200) : m.start()])[-1]
+            words = clause.split()[-v["organisers"]["carried_words"] :]
+            if words and not v["_kind_re"].search(" ".join(words)):
+                continue  # "l'épicerie sociale portée par …": what is carried is not an event ("Porté par …"
+                # opening a sentence speaks of the page's subject)
         # bodies that asked for or funded the event are not its organisers: "à la demande de la DRAC"
         stop = p["organiser_stop"].search(text[phrase_end : phrase_end + _cfg().organiser_window])
         window_end = min(end, phrase_end + (stop.start() if stop else _cfg().organiser_window))

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from . import settings
+from . import resources, settings
 from .gazetteer import load_gazetteer
 from .models import PageAnalysis, Span, TextAnalysis
 
@@ -39,6 +39,9 @@ def load_model():
         ) from exc
     if "senter" in nlp.disabled:
         nlp.enable_pipe("senter")
+    if cfg.ner_weights:
+        with resources.as_file(cfg.ner_weights) as folder:
+            nlp.get_pipe("ner").from_disk(folder, exclude=["vocab"])
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": None, "overwrite_ents": True})
     ruler.add_patterns(load_gazetteer().ruler_patterns(nlp))
     LOGGER.debug("loaded %s with %s", cfg.model, nlp.pipe_names)

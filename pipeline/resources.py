@@ -28,6 +28,11 @@ def path(name: str) -> Traversable:
     return node
 
 
+def as_file(name: str):
+    """A context manager giving a real file-system path for the packaged file or folder ``name``."""
+    return resources.as_file(path(name))
+
+
 @cache
 def text(name: str) -> str:
     return path(name).read_text(encoding="utf-8")

@@ -388,3 +388,23 @@ def test_a_name_in_lower_case_beside_a_post_is_a_person(text, name, role):
 def test_a_first_name_before_a_dash_on_the_line_above_is_not_part_of_a_name():
     _, people, _ = extract("Ville de Bondy\n- Nina Herzog, chargée de mission à Bondy")
     assert "Nina Herzog" in {p.name for p in people}
+
+
+def test_the_fine_tuned_model_names_bodies_without_an_organisation_word():
+    orgs, _, _ = extract("Avec Action Logement, France Médiation et Villes de France, la journée a réuni 80 personnes.")
+    rules = {o.name: o.rule for o in orgs}
+    assert rules.get("Action Logement") == "model:ner" and rules.get("France Médiation") == "model:ner"
+
+
+@pytest.mark.parametrize(
+    "text, not_a_body",
+    [
+        ("Le commissaire délégué, Raphaël LE MOULIN, a salué Emmaüs Connect et la Présidence.", "Présidence"),
+        ("Le commissaire délégué, Raphaël LE MOULIN, a salué Emmaüs Connect et la Présidence.", "MOULIN"),
+        ("Rendez-vous au 11 rue Victor Hugo, Roubaix Epeule, pour le Forum emploi.", "Forum emploi"),
+        ("Rendez-vous au 11 rue Victor Hugo, Roubaix Epeule, pour le Forum emploi.", "Roubaix Epeule"),
+    ],
+)
+def test_what_the_fine_tuned_model_takes_for_a_body_is_not_one(text, not_a_body):
+    orgs, _, _ = extract(text)
+    assert not_a_body not in {o.name for o in orgs}

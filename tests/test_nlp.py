@@ -53,3 +53,15 @@ def test_a_long_text_is_read_in_chunks_with_the_offsets_of_the_text(monkeypatch)
     assert doc.text == text
     ents = [(e.start_char, e.end_char) for e in doc.ents if e.ent_id_ == "anct"]
     assert len(ents) == 40 and all(text[s:e] == "ANCT" for s, e in ents)
+
+
+def test_the_ner_weights_are_the_fine_tuned_ones_and_say_what_they_were_trained_on():
+    import json
+
+    from pipeline import resources, settings
+
+    folder = settings.section("nlp").ner_weights
+    training = json.loads(resources.text(f"{folder}/training.json"))
+    assert training["component"] == "ner" and training["pages"] > 0 and training["trained_on"]
+    with resources.as_file(folder) as path:
+        assert (path / "model").stat().st_size > 1_000_000
