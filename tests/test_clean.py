@@ -413,3 +413,28 @@ def test_a_listing_whose_items_have_their_own_text_keeps_them(tmp_path):
     (tmp_path / "d.txt").write_text(dump)
     document, _ = clean(load_page(tmp_path / "d.txt", tmp_path))
     assert "Journée des conseils citoyens" in document.text and "21 novembre 2017" in document.text
+
+
+def test_a_dump_s_captions_links_back_breadcrumbs_and_comment_form_are_not_text(tmp_path):
+    text = (
+        "Portail > Nos actions > Archives 2019 > Journée régionale des conseils citoyens à Arras\n\n"
+        "Journée régionale des conseils citoyens à Arras\n\n"
+        f"{PARAGRAPH}\n\nDes habitants en atelier\n© Studio Image\n\n"
+        "La carte des quartiers prioritaires (Infographie Ville d'Arras)\n\n"
+        f"{PARAGRAPH}\n\nRetour à l'agenda\nLire les autres comptes rendus\n\n"
+        "Ajouter un commentaire\nVotre nom\nQuelle est la capitale de la France ?\n"
+    )
+    document = _dump(tmp_path, text, "https://exemple.fr/journee-regionale-des-conseils-citoyens-a-arras")
+    assert document.title == "Journée régionale des conseils citoyens à Arras"
+    for not_text in (
+        "Nos actions",
+        "Des habitants en atelier",
+        "Studio Image",
+        "Infographie",
+        "Retour à l'agenda",
+        "Lire les autres",
+        "commentaire",
+        "capitale",
+    ):
+        assert not_text not in document.text
+    assert document.text.count("Les acteurs") == 2

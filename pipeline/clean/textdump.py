@@ -126,6 +126,7 @@ class _Reader:
     lead: str | None = None
     expect_lead: bool = False
     in_links: bool = False
+    body_at: int = -1  # the index of the line last added to the body
 
     # --- the line rules' handlers: True when the line is taken (it is not text) --------------------
 
@@ -182,6 +183,8 @@ class _Reader:
         credit = credit_of(line)[1] or line
         if self.images and self.images[-1].credit is None:
             self.images[-1] = self.images[-1].model_copy(update={"credit": credit})
+        elif self.body and self.body_at >= index - 2 and _caption(self.body[-1]):
+            self.body.pop()  # "Personnes autour d'une table" / "© 16 prod": an image's caption, then its credit
         return True
 
     # --- text ----------------------------------------------------------------------------------------
@@ -219,6 +222,12 @@ _HANDLERS: dict[str, Callable[[_Reader, re.Match, str, int], bool]] = {
         "credit",
     )
 }
+
+
+def _caption(line: str) -> bool:
+    """A short line with no sentence end and no date: what a caption above a credit looks like."""
+    d = resources.toml("textdump.toml")["caption"]
+    return len(line.split()) <= d["max_words"] and not dump_rules().sentence_end.search(line) and not _date_line(line)
 
 
 def _group(m: re.Match, line: str, name: str) -> str:
@@ -307,7 +316,8 @@ def find_dump_title(lines: list[str], url: str | None) -> tuple[int, str, str] |
         for i, line in candidates:
             crumbs = _title_rules()[2].split(line)
             # "Accueil / Votre mairie / Réunions de quartier 2023": a trail's last step is the page's
-            for text, in_trail in [(line, False)] + ([(crumbs[-1], True)] if len(crumbs) >= 3 else []):
+            # (the whole trail never is: "Accueil > Archives > Le titre" is not the title)
+            for text, in_trail in [(crumbs[-1], True)] if len(crumbs) >= 3 else [(line, False)]:
                 squashed = _squash(_title_text(text))
                 if not squashed or len(squashed) > 1.5 * len(slug) + 20:
                     continue  # a paragraph that happens to hold the slug's words
@@ -357,7 +367,11 @@ def clean_text_dump(page: LoadedPage) -> tuple[Document, list[str]]:
         if (
             title_at is not None
             and index <= title_at
-            and (index == title_at or len(line.split()) <= settings.section("clean").dump_header_words)
+            and (
+                index == title_at
+                or len(line.split()) <= settings.section("clean").dump_header_words
+                or len(_title_rules()[2].split(line)) >= 3  # a breadcrumb trail, however long
+            )
             and (index == title_at or not _date_line(line))  # a publication line above is still read
         ):
             continue  # the title, and the breadcrumb and kickers above it
@@ -372,7 +386,10 @@ def clean_text_dump(page: LoadedPage) -> tuple[Document, list[str]]:
             if (m := _rule_match(rule, pattern, seen)) and _HANDLERS[rule](reader, m, line, index):
                 break
         else:
+            before = len(reader.body)
             reader.text_line(line)
+            if len(reader.body) > before:
+                reader.body_at = index
     if date_under_title and "published" not in reader.fields.values:
         # a date alone on the first line under the title is the page's date, when no line says "Publié le"
         # (it stays in the text: with no other day stated, it is also the day of the event the page reports)
