@@ -438,3 +438,9 @@ def test_a_dump_s_captions_links_back_breadcrumbs_and_comment_form_are_not_text(
     ):
         assert not_text not in document.text
     assert document.text.count("Les acteurs") == 2
+
+
+def test_a_breadcrumb_step_glued_before_the_title_is_not_the_title_s(tmp_path):
+    text = f"AccueilJournée d’étude sur la rénovation urbaine\n\n{PARAGRAPH}\n"
+    document = _dump(tmp_path, text, "https://exemple.fr/agenda/journee-detude-sur-la-renovation-urbaine")
+    assert document.title == "Journée d’étude sur la rénovation urbaine"

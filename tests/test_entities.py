@@ -408,3 +408,22 @@ def test_the_fine_tuned_model_names_bodies_without_an_organisation_word():
 def test_what_the_fine_tuned_model_takes_for_a_body_is_not_one(text, not_a_body):
     orgs, _, _ = extract(text)
     assert not_a_body not in {o.name for o in orgs}
+
+
+@pytest.mark.parametrize(
+    "text, name, role",
+    [
+        ("Paul Durand, initiateur de la Journée citoyenne, a ouvert la séance.", "Paul Durand", "initiateur"),
+        ("Anne Morel, ambassadrice du dispositif, était présente.", "Anne Morel", "ambassadrice"),
+        ("Claire Petit, procureure de la République, a pris la parole.", "Claire Petit", "procureure"),
+    ],
+)
+def test_more_role_heads(text, name, role):
+    _, people, _ = extract(text)
+    person = next(p for p in people if p.name == name)
+    assert person.role and person.role.startswith(role)
+
+
+def test_a_research_unit_is_named_with_its_acronym():
+    orgs, _, _ = extract("Le colloque est organisé par l'UMR LAVUE et l'université.")
+    assert "UMR LAVUE" in {o.name for o in orgs}

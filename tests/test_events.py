@@ -209,7 +209,8 @@ def test_a_committee_meeting_and_a_celebration_are_events_but_a_measure_s_start_
         "Le point sur la politique de la ville\n\n"
         "Le comité interministériel des villes du 9 mars 2019 a fixé de nouvelles orientations.\n"
         "L'association des élus fêtait ce 12 octobre 2019 à Nantes ses 20 ans.\n"
-        "Les nouveaux contrats s'appliquent à partir du 1er janvier 2020.\n",
+        "Les nouveaux contrats s'appliquent à partir du 1er janvier 2020.\n"
+        "L'ancien contrat arrivait à échéance le 31 décembre 2019 ; la convention prend fin le 30 juin 2020.\n",
     )
     assert [e.start_date for e in record.events] == ["2019-03-09", "2019-10-12"]
 

@@ -245,8 +245,9 @@ def _rule_match(rule: str, pattern: re.Pattern, line: str) -> re.Match | None:
 def _title_rules() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     data = resources.toml("textdump.toml")["title"]
     labels = "|".join(re.escape(label) for label in sorted(data["glued_labels"], key=len, reverse=True))
+    front = "|".join(re.escape(label) for label in sorted(data["glued_front_labels"], key=len, reverse=True))
     return (
-        re.compile(rf"(?<=[^\s])(?:{labels})\s*$"),
+        re.compile(rf"(?<=[^\s])(?:{labels})\s*$|^(?:{front})(?=[A-ZÉÈÀÂÎÔÇ«\d])"),
         re.compile(data["slug_id"]),
         re.compile(data["breadcrumb_separator"]),
     )
