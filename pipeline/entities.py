@@ -32,6 +32,7 @@ from .models import (
     Person,
     Place,
     PlaceMention,
+    Publisher,
     TextAnalysis,
 )
 from .places import PlaceEntry, find_quartiers_in_text, load_places
@@ -155,6 +156,53 @@ def publisher_of(site: str | None) -> GazetteerEntry | None:
     for org in load_gazetteer():
         for website in filter(None, (org.website, *org.other_websites)):
             if site_of("https://" + re.sub(r"^https?://", "", website)) == site:
+                return org
+    return None
+
+
+def _site_labels(site: str | None) -> list[str]:
+    """The words of a host that may spell its owner's name: 'www.centre-mercoeur.asso.fr' ->
+    ['centremercoeur', 'asso']."""
+    labels = [label.replace("-", "") for label in (site or "").lower().split(".")[:-1]]
+    return [label for label in labels if label != "www" and len(label) >= 3]
+
+
+def site_name_in_text(site: str | None, text: str, orgs: list[OrgMention]) -> OrgMention | None:
+    """A name in the text that the site's address spells, which no rule took for a body: the site's
+    owner ("Espacité, l'agence conseil…" on espacite.com, "le centre Mercœur" on mercoeur.asso.fr, with
+    the venue or body word before it). Found only where the gazetteer does not know the site."""
+    labels = set(_site_labels(site))
+    if not labels:
+        return None
+    for m in lexicon().org["site_name"].finditer(text):
+        spelled = {re.sub(r"[\W_]+", "", fold(m.group(part))) for part in ("name", 0)}
+        if not spelled & labels or (not m.group("head") and load_places().lookup(m.group("name"))):
+            continue  # a territory's site ("ardeche.gouv.fr") is its authority's, not a body named "Ardèche"
+        start = m.start()
+        if any(o.start < m.end() and start < o.end for o in orgs):
+            return None  # a body the rules found holds it: site_named_body decides
+        full = text[start : m.end()]
+        return OrgMention(start, m.end(), None, full[:1].upper() + full[1:], None, "rule:site-name")
+    return None
+
+
+def site_named_body(site: str | None, orgs: list[OrgMention]) -> OrgMention | None:
+    """The body the page names whose name its site's address spells, for a site the gazetteer does not
+    know: "Espacité" on espacite.com, "Pays Portes de Gascogne" on paysportesdegascogne.com, "Centre
+    Mercœur" on mercoeur.asso.fr (a label of the host, the name squashed: equal, or one ending or
+    starting the other when both are long enough, ``entities.site_name_chars``)."""
+    if not site:
+        return None
+    shortest = _cfg().site_name_chars
+    labels = _site_labels(site)
+    for org in sorted(orgs, key=lambda o: o.start):
+        name = re.sub(r"[\W_]+", "", fold(_strip_article(org.name)))
+        whole = re.sub(r"[\W_]+", "", fold(org.name))
+        for label in labels:
+            if label in (name, whole) or (
+                min(len(label), len(name)) >= shortest
+                and (name.endswith(label) or label.startswith(name) or label.startswith(whole))
+            ):
                 return org
     return None
 
@@ -844,7 +892,7 @@ def process(analysis: PageAnalysis) -> None:
     and the ``Entities`` record (the main text's, plus the title's places) to ``analysis``."""
     document = analysis.document
     if org := publisher_of(document.site):
-        analysis.publisher = org
+        analysis.publisher = Publisher(org.id, org.name, org.acronym)
         evidence = dict(document.evidence)
         evidence["publisher"] = Evidence(rule="gazetteer:website", text=document.site)
         analysis.document = document.model_copy(
@@ -852,6 +900,14 @@ def process(analysis: PageAnalysis) -> None:
         )
     body, title = analysis.body, analysis.title
     analyse_text(body, with_people=True)
+    if analysis.publisher is None and (spelled := site_name_in_text(document.site, body.text, body.organisations)):
+        body.organisations = sorted([*body.organisations, spelled], key=lambda o: o.start)
+        body.places = [m for m in body.places if not (spelled.start <= m.start and m.end <= spelled.end)]
+    if analysis.publisher is None and (named := site_named_body(document.site, body.organisations)):
+        analysis.publisher = Publisher(None, named.name, named.acronym)
+        evidence = dict(analysis.document.evidence)
+        evidence["publisher"] = Evidence(rule="site-name", text=body.text[named.start : named.end], span=named.span)
+        analysis.document = analysis.document.model_copy(update={"publisher": named.name, "evidence": evidence})
     if title.text:
         analyse_text(title, with_people=False)
     communes = {m.place.insee for m in body.places + title.places if m.place.kind == "commune"}

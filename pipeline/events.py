@@ -29,7 +29,7 @@ from functools import lru_cache
 from . import resources, settings
 from .entities import lexicon as entity_lexicon
 from .entities import org_key
-from .gazetteer import GazetteerEntry, load_gazetteer
+from .gazetteer import load_gazetteer
 from .models import (
     DateEntity,
     Event,
@@ -40,6 +40,7 @@ from .models import (
     PageAnalysis,
     Participants,
     PlaceMention,
+    Publisher,
     YearlessDay,
 )
 from .temporal import NOT_EVENT_RULES, bare_date
@@ -442,7 +443,7 @@ class _Context:
     title: str
     orgs: list[OrgMention]
     places: list[PlaceMention]
-    publisher: GazetteerEntry | None
+    publisher: Publisher | None
     single: bool
     title_orgs: list[OrgMention]
     title_places: list[PlaceMention]
@@ -650,7 +651,8 @@ def _own_event(ctx: _Context, cand: _Candidate) -> tuple[str, tuple[int, int]] |
     v = vocabulary()
     for start, end in _windows(ctx, cand):
         for org in ctx.orgs:
-            if org.id == ctx.publisher.id and start <= org.start < end:
+            same = org.id == ctx.publisher.id if ctx.publisher.id else not org.id and org.name == ctx.publisher.name
+            if same and start <= org.start < end:
                 return "publisher:named", org.span
         for m in ctx.folded.finditer(v["_first_person_re"], start, end):
             return "publisher:first-person", ctx.folded.span(m.start(), m.end())

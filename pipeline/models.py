@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:  # typing only: the look-up tables' own entries
-    from .gazetteer import GazetteerEntry
     from .places import PlaceEntry
 
 SCHEMA_VERSION = "1.0"
@@ -251,6 +250,16 @@ class PlaceMention:
         return (self.start, self.end)
 
 
+@dataclass(frozen=True)
+class Publisher:
+    """The body whose website published the page: a gazetteer entry (``id``), or a body the page names
+    whose name the site's address spells (``id`` None: "Espacité" on espacite.com)."""
+
+    id: str | None
+    name: str
+    acronym: str | None = None
+
+
 @dataclass
 class OrgMention:
     """An organisation named in a text: [start, end), its gazetteer id (None when unknown), the name
@@ -317,7 +326,7 @@ class PageAnalysis:
     body: TextAnalysis = field(default_factory=lambda: TextAnalysis(""))
     title: TextAnalysis = field(default_factory=lambda: TextAnalysis(""))
     anchor: Anchor | None = None  # dates
-    publisher: GazetteerEntry | None = None  # entities: the centre whose website published the page
+    publisher: Publisher | None = None  # entities: the body whose website published the page
     entities: Entities = field(default_factory=lambda: Entities())  # entities
     events: list[Event] = field(default_factory=list)  # events
 

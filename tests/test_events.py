@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -366,3 +367,31 @@ def test_the_page_date_under_a_title_naming_no_event_dates_no_event(tmp_path):
     )
     assert (record.document.title, record.document.published) == ("Centres de ressources", "2012-05-31")
     assert record.events == []
+
+
+def _site_page(tmp_path, text: str, url: str):
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "page.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "page.meta.json").write_text(json.dumps({"url": url}), encoding="utf-8")
+    return process_page(tmp_path / "page.txt", tmp_path)
+
+
+def test_a_site_the_gazetteer_does_not_know_is_published_by_the_body_its_address_spells(tmp_path):
+    text = (
+        "Assemblée générale du 12 juin 2024\n\n"
+        "Notre assemblée générale s'est tenue le 12 juin 2024 à Valence. Le centre Beausoleil remercie ses "
+        "bénévoles et les habitants venus nombreux.\n"
+    )
+    record = _site_page(tmp_path, text, "https://www.centre-beausoleil.fr/2024/06/assemblee-generale-du-12-juin-2024")
+    assert record.document.publisher == "Centre Beausoleil" and record.document.publisher_id is None
+    assert record.document.evidence["publisher"].rule == "site-name"
+    [event] = record.events
+    assert [o.name for o in event.organisers] == ["Centre Beausoleil"]
+    assert event.organisers[0].id is None
+
+
+def test_a_territory_s_site_is_not_a_body_named_after_the_territory(tmp_path):
+    text = "Réunion publique le 3 mars 2024 à Privas sur le contrat de ville. L'Ardèche compte six quartiers.\n"
+    record = _site_page(tmp_path, text, "https://www.ardeche.gouv.fr/reunion-publique")
+    assert record.document.publisher is None
+    assert "Ardèche" not in [o.name for o in record.entities.organisations]
