@@ -36,7 +36,7 @@ from .models import (
     TextAnalysis,
 )
 from .places import PlaceEntry, find_quartiers_in_text, load_places
-from .text import alternation, fold, longest_first
+from .text import alternation, fold, longest_first, squash
 from .urls import site_of
 
 LOGGER = logging.getLogger(__name__)
@@ -175,7 +175,7 @@ def site_name_in_text(site: str | None, text: str, orgs: list[OrgMention]) -> Or
     if not labels:
         return None
     for m in lexicon().org["site_name"].finditer(text):
-        spelled = {re.sub(r"[\W_]+", "", fold(m.group(part))) for part in ("name", 0)}
+        spelled = {squash(m.group(part)) for part in ("name", 0)}
         if not spelled & labels or (not m.group("head") and load_places().lookup(m.group("name"))):
             continue  # a territory's site ("ardeche.gouv.fr") is its authority's, not a body named "Ardèche"
         start = m.start()
@@ -196,8 +196,7 @@ def site_named_body(site: str | None, orgs: list[OrgMention]) -> OrgMention | No
     shortest = _cfg().site_name_chars
     labels = _site_labels(site)
     for org in sorted(orgs, key=lambda o: o.start):
-        name = re.sub(r"[\W_]+", "", fold(_strip_article(org.name)))
-        whole = re.sub(r"[\W_]+", "", fold(org.name))
+        name, whole = squash(_strip_article(org.name)), squash(org.name)
         for label in labels:
             if label in (name, whole) or (
                 min(len(label), len(name)) >= shortest

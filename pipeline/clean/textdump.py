@@ -19,7 +19,7 @@ from .. import resources, settings
 from ..errors import NoContent
 from ..models import Document, Image, Link, LoadedPage
 from ..temporal import bare_date, parse_metadata_date
-from ..text import fold, normalise, normalise_line, view
+from ..text import fold, normalise, normalise_line, squash, view
 from ..urls import site_of
 from .document import Fields, assemble, credit_of, is_kept_line, rules, title_from_slug
 
@@ -258,11 +258,6 @@ def _date_line(line: str) -> bool:
     return bool(rules().date_phrase.match(line.lstrip()))
 
 
-def _squash(text: str) -> str:
-    """Letters and digits only, folded: how a slug and a line are compared ("l’assemblée" ~ "lassemblee")."""
-    return re.sub(r"[^a-z0-9]", "", fold(text))
-
-
 def _without_post_navigation(body: list[str]) -> list[str]:
     """A blog's links to its previous and next posts above the article: two or more pairs of a short
     title line and a line that is only a date ("Une journée volubile" / "11 novembre 2017"), then the
@@ -319,7 +314,7 @@ def find_dump_title(lines: list[str], url: str | None) -> tuple[int, str, str] |
             # "Accueil / Votre mairie / Réunions de quartier 2023": a trail's last step is the page's
             # (the whole trail never is: "Accueil > Archives > Le titre" is not the title)
             for text, in_trail in [(crumbs[-1], True)] if len(crumbs) >= 3 else [(line, False)]:
-                squashed = _squash(_title_text(text))
+                squashed = squash(_title_text(text))
                 if not squashed or len(squashed) > 1.5 * len(slug) + 20:
                     continue  # a paragraph that happens to hold the slug's words
                 covered = sum(len(w) for w in words if w in squashed) / len(slug)
@@ -376,7 +371,7 @@ def clean_text_dump(page: LoadedPage) -> tuple[Document, list[str]]:
             and (index == title_at or not _date_line(line))  # a publication line above is still read
         ):
             continue  # the title, and the breadcrumb and kickers above it
-        if title_at is not None and _squash(_title_text(line)) == _squash(reader.fields.values["title"]):
+        if title_at is not None and squash(_title_text(line)) == squash(reader.fields.values["title"]):
             continue  # the title repeated under the page's heading
         if reader.body and fold(line.rstrip(" :|")).startswith(rules().dump_end_lines):
             break  # related links, share buttons, footer: the article is over
