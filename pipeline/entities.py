@@ -36,7 +36,7 @@ from .models import (
     TextAnalysis,
 )
 from .places import PlaceEntry, find_quartiers_in_text, load_places
-from .text import alternation, fold, longest_first, squash
+from .text import Spans, alternation, fold, longest_first, squash
 from .urls import site_of
 
 LOGGER = logging.getLogger(__name__)
@@ -66,6 +66,9 @@ class Lexicon:
     title_chars: int  # the longest courtesy title and its space
     adjective: re.Pattern
     not_quartier_names: frozenset[str]
+    compass_points: frozenset[str]
+    place_tail_words: frozenset[str]
+    list_gap_chars: int
     org_before: re.Pattern
     not_acronyms: frozenset[str]
     org: dict[str, re.Pattern]
@@ -98,6 +101,8 @@ def lexicon() -> Lexicon:
             [h[:1].lower() + h[1:] for h in orgs["phrase_heads"] if h not in orgs["not_lower_heads"]]
         ),
         "QUARTIER_HEADS": alternation(orgs["quartier_heads"]),
+        "PLACE_CUE_WORDS": alternation(orgs["place_cue_words"]),
+        "BUILDING_HEADS": alternation(orgs["building_heads"]),
         "ADJ": p["ADJ"],
         "LINK": p["LINK"],
         "CAP": p["CAP"],
@@ -131,6 +136,9 @@ def lexicon() -> Lexicon:
         title_chars=max(map(len, roles["courtesy_titles"])) + 1,
         adjective=re.compile(p["ADJ"]),
         not_quartier_names=frozenset(orgs["not_quartier_names"]),
+        compass_points=frozenset(fold(w) for w in orgs["compass_points"]),
+        list_gap_chars=orgs["list_gap_chars"],
+        place_tail_words=frozenset(orgs["place_tails"] + [w.lower() for w in orgs["place_tails_any_case"]]),
         not_acronyms=frozenset(orgs["not_organisation_acronyms"]),
         org_before=org_patterns["org_before"],
         org=org_patterns,
@@ -245,6 +253,96 @@ def find_quartiers(text: str, found: list[PlaceMention], orgs: list[OrgMention] 
     return out
 
 
+def model_places(
+    text: str, doc, places: list[PlaceMention], orgs: list[OrgMention], people: list[Person]
+) -> list[PlaceMention]:
+    """``places`` with the local places the index does not hold (a village, a district, an island, a
+    country) that the NER model names (LOC) where the text says it is a place: after a place word ("les
+    habitants du Haut-Bonneuil", "des communes comme Le Prêcheur") or listed with a place found ("Caen la
+    Mer et Grand Paris Sud", "le Brésil ou l'Afrique du Sud"). Not a street, a building or a venue, an
+    acronym, a body ("Toulouse métropole"), a lower-case phrase, nor one common word ("Portée"); nothing
+    that overlaps a place, a body or a person found already."""
+    lex = lexicon()
+    places = _compound_places(text, doc, places, orgs)
+    taken = Spans([m.span for m in places] + [o.span for o in orgs] + [m.span for p in people for m in p.mentions])
+    listed = Spans(m.span for m in places)
+    gap, window = lex.org["place_list_gap"], lex.list_gap_chars
+    added: list[PlaceMention] = []
+    for ent in doc.ents:
+        name, start, end = ent.text, ent.start_char, ent.end_char
+        if ent.label_ != "LOC" or "\n" in name or len(name) < 3 or taken.overlapping(start, end):
+            continue
+        words = re.split(r"[\s'’-]+", name)
+        if (
+            not name[:1].isupper()
+            or name.isupper()
+            or lex.org["not_a_place_head"].match(name)
+            or lex.org["place_tail"].search(name)
+            or any(w[:1].islower() and w not in lex.name_links for w in words[1:])
+            or (len(words) == 1 and doc.vocab.has_vector(name.lower()))
+            or load_places().lookup(name)  # the index's own places were weighed already ("quartier Saint-Exupéry")
+        ):
+            continue
+        listed_with = any(gap.fullmatch(text, e, start) for _, e in listed.ending_in(start - window, start)) or any(
+            gap.fullmatch(text, end, s) for s, _ in listed.starting_in(end, end + window)
+        )
+        cue = lex.org["place_cue"].search(text[max(0, start - _cfg().head_window) : start])
+        if not (cue or listed_with):
+            continue
+        rule = "model:ner:place-cue" if cue else "model:ner:listed-place"
+        added.append(PlaceMention(start, end, PlaceEntry(name=name, kind="territory"), rule))
+        taken.add((start, end))
+        listed.add((start, end))
+    return sorted(places + added, key=lambda m: m.start)
+
+
+def _compound_places(text: str, doc, places: list[PlaceMention], orgs: list[OrgMention]) -> list[PlaceMention]:
+    """A place of the index that the NER model reads as the start of a longer place name is that longer
+    place: a territory or a city's sector named after it ("Caen la Mer", "Grand Paris Sud", "Toulouse
+    Nord"), at every mention of that name. What follows the place is capitalised words (through de/la/…),
+    a compass point at most being itself a place; never a body ("Nantes Métropole"), a number ("Toulouse
+    II") nor a second place ("Bretagne Pays-de-Loire"). A place heading a building's name is none ("au
+    Palais du travail" names no Le Palais)."""
+    lex = lexicon()
+    by_span = {m.span: m for m in places}
+    spans, bodies = Spans(by_span), Spans(o.span for o in orgs)
+    dropped: set[tuple[int, int]] = set()
+    names: set[str] = set()
+    for ent in doc.ents:
+        start, end = ent.start_char, ent.end_char
+        if ent.label_ != "LOC" or "\n" in ent.text or bodies.overlapping(start, end):
+            continue
+        near = spans.overlapping(start, end)
+        inside = [sp for sp in near if start <= sp[0] and sp[1] <= end]
+        if not inside or inside[0][0] != start or len(inside) < len(near):
+            continue
+        if lex.org["not_a_place_head"].match(ent.text):  # a building, not the place its head word spells
+            dropped.update(inside)
+            continue
+        rest = text[inside[0][1] : end]
+        words = re.split(r"[\s'’-]+", rest.strip())
+        if (
+            not rest.startswith(" ")
+            or any(w in lex.place_tail_words for w in words)
+            or not words[-1][:1].isupper()
+            or any(not (w[:1].isupper() or w in lex.name_links) or re.fullmatch(r"[IVX]+|\d+", w) for w in words)
+            or any(fold(text[s:e]) not in lex.compass_points for s, e in inside[1:])
+        ):
+            continue
+        names.add(ent.text)
+    out = [m for sp, m in by_span.items() if sp not in dropped]
+    if names:  # every mention of those names, as the model read one, in one pass over the text
+        pattern = re.compile(rf"(?<![\w-])(?:{alternation(names)})(?![\w-])")
+        for m in pattern.finditer(text):
+            near = spans.overlapping(m.start(), m.end())
+            if near and all(m.start() <= s and e <= m.end() for s, e in near):
+                dropped.update(near)
+                entry = PlaceEntry(name=m.group(), kind="territory")
+                out.append(PlaceMention(m.start(), m.end(), entry, "model:ner:compound-place"))
+        out = [m for m in out if m.span not in dropped or m.rule == "model:ner:compound-place"]
+    return sorted(out, key=lambda m: m.start)
+
+
 def listed_quartiers(
     text: str, places: list[PlaceMention], orgs: list[OrgMention], people: list[Person], communes: set[str]
 ) -> list[PlaceMention]:
@@ -303,7 +401,8 @@ def places_entities(text: str, found: list[PlaceMention], rule: str = "places:co
             insee=place.insee,
             region=place.region,
             mentions=[item],
-            rule=("places:qpv" if place.insee else "rule:quartier") if place.kind == "quartier" else rule,
+            rule=mention.rule
+            or (("places:qpv" if place.insee else "rule:quartier") if place.kind == "quartier" else rule),
         )
     return list(merged.values())
 
@@ -911,6 +1010,7 @@ def process(analysis: PageAnalysis) -> None:
         analyse_text(title, with_people=False)
     communes = {m.place.insee for m in body.places + title.places if m.place.kind == "commune"}
     body.places = listed_quartiers(body.text, body.places, body.organisations, body.people, communes)
+    body.places = model_places(body.text, body.doc, body.places, body.organisations, body.people)
     places = places_entities(body.text, body.places)
     for mention in title.places:
         if mention.place.name not in {p.name for p in places}:

@@ -239,11 +239,13 @@ class ErrorEntry(_Model):
 
 @dataclass
 class PlaceMention:
-    """A place named in a text: [start, end) and the entry of the place index it names."""
+    """A place named in a text: [start, end) and the entry of the place index it names (or, with a
+    ``rule``, the place a rule or the model found outside the index)."""
 
     start: int
     end: int
     place: PlaceEntry
+    rule: str | None = None
 
     @property
     def span(self) -> Span:

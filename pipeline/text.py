@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import TypeVar
@@ -204,3 +204,31 @@ def longest_first(
         ends.insert(at, end)
         chosen.append((start, end, item))
     return [item for _, _, item in sorted(chosen, key=lambda c: c[0])]
+
+
+class Spans:
+    """Spans [start, end) of a text, kept sorted, for the overlap and neighbour questions the entity rules
+    ask: each in O(log n) plus what it returns, so a long page's thousands of names stay linear."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self._items = sorted(spans)
+        self._longest = max((e - s for s, e in self._items), default=0)
+
+    def add(self, span: tuple[int, int]) -> None:
+        insort(self._items, span)
+        self._longest = max(self._longest, span[1] - span[0])
+
+    def _from(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The spans starting in [start, end)."""
+        return self._items[bisect_left(self._items, (start, -1)) : bisect_left(self._items, (end, -1))]
+
+    def overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
+        return [(s, e) for s, e in self._from(start - self._longest, end) if s < end and start < e]
+
+    def ending_in(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The spans whose end is in [start, end]."""
+        return [(s, e) for s, e in self._from(start - self._longest, end + 1) if start <= e <= end]
+
+    def starting_in(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The spans whose start is in [start, end]."""
+        return self._from(start, end + 1)

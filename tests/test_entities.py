@@ -16,6 +16,7 @@ def extract(text: str):
     kept = entities.keep_places(text, places, orgs, people)
     communes = {m.place.insee for m in kept if m.place.kind == "commune"}
     kept = entities.listed_quartiers(text, kept, orgs, people, communes)
+    kept = entities.model_places(text, doc, kept, orgs, people)
     return entities.organisations_entities(text, orgs), people, entities.places_entities(text, kept)
 
 
@@ -342,9 +343,36 @@ def test_a_listed_neighbourhood_is_a_place_on_a_page_naming_its_commune():
     assert {p.insee for p in quartiers.values()} == {"34172"} and {p.rule for p in quartiers.values()} == {"places:qpv"}
 
 
+def test_a_place_the_index_lacks_is_a_place_where_the_text_says_so():
+    # the model's LOC names after a place word, or listed with a place found; the rule says which
+    _, _, places = extract("Les ateliers ont réuni les habitants du Petit-Bard et de Figuerolles.")
+    rules = {p.name: p.rule for p in places}
+    assert rules == {"Petit-Bard": "model:ner:place-cue", "Figuerolles": "model:ner:listed-place"}
+    _, _, places = extract("Le dispositif est suivi en Belgique et en Terre de Feu.")
+    assert "Terre de Feu" in {p.name for p in places}
+
+
+def test_a_name_the_model_reads_as_a_place_without_a_cue_is_not_one():
+    # a venue beside its city ("au Grand Sud, à Lille"), a building, a body: not places
+    _, _, places = extract("Une table ronde au Grand Sud, à Lille, puis au Palais des Congrès.")
+    assert {p.name for p in places} == {"Lille"}  # nor the commune Le Palais
+    _, _, places = extract("Les habitants de Lorient Agglomération et de Rennes.")
+    assert "Lorient Agglomération" not in {p.name for p in places}
+
+
+def test_a_place_opening_a_longer_place_name_is_that_place():
+    # "Brest Nord" is a sector of Brest, not Brest and the Nord; every mention of it, as the model read one
+    _, _, places = extract("Le projet couvre Cap Atlantique et Brest Nord. À Brest Nord, les écoles ont signé.")
+    names = {p.name: p for p in places}
+    assert "Brest Nord" in names and "Nord" not in names and "Brest" not in names
+    assert names["Brest Nord"].rule == "model:ner:compound-place" and len(names["Brest Nord"].mentions) == 2
+    _, _, places = extract("Les élus de Grand Besançon Métropole étaient présents.")
+    assert "Grand Besançon Métropole" not in {p.name for p in places}
+
+
 def test_a_listed_neighbourhood_is_not_a_place_without_its_commune():
     _, _, places = extract("Les habitants de Celleneuve ont témoigné lors de la journée à Lyon.")
-    assert "Celleneuve" not in {p.name for p in places}
+    assert not [p for p in places if p.rule == "places:qpv"]
 
 
 def test_an_institution_named_by_its_head_alone_is_the_pages_one_body_of_that_head():

@@ -80,3 +80,15 @@ def test_longest_first_never_keeps_two_overlapping_items_and_keeps_the_longest(r
     if items:
         longest = max(i[1] - i[0] for i in items)
         assert any(k[1] - k[0] == longest for k in kept)
+
+
+def test_spans_answer_overlap_and_neighbour_questions():
+    from pipeline.text import Spans
+
+    spans = Spans([(10, 20), (0, 3), (30, 60)])
+    spans.add((22, 25))
+    assert spans.overlapping(19, 23) == [(10, 20), (22, 25)]
+    assert spans.overlapping(40, 41) == [(30, 60)]  # a long span starting far before
+    assert spans.overlapping(20, 22) == []
+    assert spans.ending_in(18, 25) == [(10, 20), (22, 25)]
+    assert spans.starting_in(25, 30) == [(30, 60)]
