@@ -8,13 +8,14 @@ says which, before any long work starts); 70 internal error (EX_SOFTWARE: a bug,
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -175,20 +176,10 @@ def extract(
     ] = 0,
 ) -> None:
     """Extract every page of RAW_DIR into OUT_DIR: documents/<id>.json, events.jsonl, errors.jsonl, manifest.json."""
-    from .nlp import ModelMissing
-    from .run import BatchOptions, prepare, run_batch
+    from .run import BatchOptions
 
     input_folder(raw_dir)
     output_folder(out_dir)
-    lock = FileLock(str(out_dir / ".crpv.lock"))
-    try:
-        lock.acquire(timeout=wait)
-    except Timeout:
-        typer.echo(
-            f"crpv: another run is writing {out_dir} (lock {out_dir / '.crpv.lock'}); try again later or pass --wait",
-            err=True,
-        )
-        raise typer.Exit(EXIT_LOCKED) from None
     options = BatchOptions(
         force=force,
         prune=prune,
@@ -198,11 +189,37 @@ def extract(
         page_timeout=page_timeout,
         page_memory_mb=page_memory,
     )
+    with locked(out_dir, wait):
+        summary = _extract(raw_dir, out_dir, options, quiet)
+    if not quiet or summary.failed:
+        typer.echo(f"crpv: {summary.line(out_dir)}", err=quiet)
+    raise typer.Exit(EXIT_FAILED if summary.failed else EXIT_OK)
+
+
+@contextlib.contextmanager
+def locked(folder: Path, wait: float = 0, name: str = ".crpv.lock") -> Iterator[None]:
+    """Hold ``folder``'s lock; another run holding it is one line and exit 75 (EX_TEMPFAIL: cron tries
+    again later)."""
+    lock = FileLock(str(folder / name))
     try:
-        try:
-            prepare()
-        except ModelMissing as exc:
-            raise fail(str(exc)) from None
+        lock.acquire(timeout=wait)
+    except Timeout:
+        typer.echo(
+            f"crpv: another run is writing {folder} (lock {folder / name}); try again later or pass --wait", err=True
+        )
+        raise typer.Exit(EXIT_LOCKED) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _extract(raw_dir: Path, out_dir: Path, options, quiet: bool):
+    """One batch, with a progress bar on a terminal; the model is loaded only when a page needs it."""
+    from .nlp import ModelMissing
+    from .run import run_batch
+
+    try:
         if not quiet and sys.stderr.isatty():
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -217,14 +234,109 @@ def extract(
                 transient=True,
             ) as bar:
                 task = bar.add_task("extracting", total=total)
-                summary = run_batch(raw_dir, out_dir, options, on_page=lambda _: bar.advance(task))
+                return run_batch(raw_dir, out_dir, options, on_page=lambda _: bar.advance(task))
+        return run_batch(raw_dir, out_dir, options)
+    except ModelMissing as exc:
+        raise fail(str(exc)) from None
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object per log line: time, level, event and its fields (``--log-json``)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from .fetch import now_iso
+
+        line = {"time": now_iso(), "level": record.levelname.lower(), "logger": record.name}
+        if event := getattr(record, "event", None):
+            line["event"] = event
+            line.update(getattr(record, "fields", {}))
         else:
-            summary = run_batch(raw_dir, out_dir, options)
-    finally:
-        lock.release()
-    if not quiet or summary.failed:
-        typer.echo(f"crpv: {summary.line(out_dir)}", err=quiet)
-    raise typer.Exit(EXIT_FAILED if summary.failed else EXIT_OK)
+            line["message"] = record.getMessage()
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+def _json_logs() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonLines())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    logging.getLogger("pipeline.fetch").setLevel(logging.INFO)
+
+
+def _fetch(sources_file: Path, raw_dir: Path, state: Path | None, sites: list[str] | None, log_json: bool):
+    from .fetch import fetch
+    from .sources import load_sources
+
+    sources = load_sources(sources_file, sites)
+    output_folder(raw_dir)
+    if log_json:
+        _json_logs()
+    return fetch(sources, raw_dir, state)
+
+
+SourcesOption = Annotated[Path, typer.Option("--sources", help="The sites to fetch (sources.toml).")]
+RawOption = Annotated[Path, typer.Option("--raw", help="Where pages land: raw/<site>/<slug>.html + .meta.json.")]
+StateOption = Annotated[
+    Path | None, typer.Option("--state", help="The fetch state (SQLite; default RAW/.crpv-fetch.sqlite).")
+]
+SiteOption = Annotated[list[str] | None, typer.Option("--site", help="Only this site (repeat for more).")]
+LogJsonOption = Annotated[bool, typer.Option("--log-json", help="Log one JSON object per line on stderr.")]
+
+
+@app.command("fetch")
+@guarded
+def fetch_command(
+    sources_file: SourcesOption = Path("sources.toml"),
+    raw_dir: RawOption = Path("raw"),
+    state: StateOption = None,
+    site: SiteOption = None,
+    log_json: LogJsonOption = False,
+    wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another run's lock.")] = 0,
+) -> None:
+    """Download the new and changed articles of the sites in sources.toml into raw/ (politely: robots.txt,
+    per-host delay, conditional GET). Exit 0, or 1 when a site could not be reached at all."""
+    output_folder(raw_dir)
+    with locked(raw_dir, wait, ".crpv-fetch.lock"):
+        summary = _fetch(sources_file, raw_dir, state, site, log_json)
+    _report("fetch", summary.line(), summary.as_dict(), log_json)
+    raise typer.Exit(EXIT_FAILED if summary.sites_unreachable else EXIT_OK)
+
+
+@app.command()
+@guarded
+def ingest(
+    sources_file: SourcesOption = Path("sources.toml"),
+    raw_dir: RawOption = Path("raw"),
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("processed"),
+    state: StateOption = None,
+    site: SiteOption = None,
+    log_json: LogJsonOption = False,
+    workers: Annotated[int, typer.Option("--workers", help="Processes reading pages.")] = 1,
+    wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another run's lock.")] = 0,
+) -> None:
+    """The nightly job: fetch, then extract what is new or changed (nothing loaded when nothing is).
+    One summary line; exit 0, 1 when a site was unreachable or a page failed, 75 when another run holds
+    a lock."""
+    from .run import BatchOptions
+
+    output_folder(raw_dir)
+    output_folder(out_dir)
+    with locked(raw_dir, wait, ".crpv-fetch.lock"), locked(out_dir, wait):
+        fetched = _fetch(sources_file, raw_dir, state, site, log_json)
+        summary = _extract(raw_dir, out_dir, BatchOptions(workers=workers), quiet=True)
+    line = f"{fetched.line()}; {summary.line(out_dir)}"
+    data = {**fetched.as_dict(), "records_written": summary.processed, "pages_failed": summary.failed}
+    _report("ingest", line, data, log_json)
+    raise typer.Exit(EXIT_FAILED if fetched.sites_unreachable or summary.failed else EXIT_OK)
+
+
+def _report(command: str, line: str, data: dict, log_json: bool) -> None:
+    if log_json:
+        logging.getLogger("pipeline.fetch").info(
+            "summary", extra={"event": "summary", "fields": {"command": command, **data}}
+        )
+    else:
+        typer.echo(f"crpv: {line}", err=True)
 
 
 @app.command()

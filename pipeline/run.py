@@ -331,6 +331,8 @@ def _process(todo: list[_Page], raw_dir: Path, options: BatchOptions, summary: B
             page.record = outcome
             summary.processed += 1
 
+    if not todo:  # nothing new: the model and the tables are never loaded
+        return
     batch_size = settings.section("run").batch_size
     if options.workers <= 0:
         for start in range(0, len(todo), batch_size):
