@@ -153,6 +153,7 @@ class Client:
         self.delays: dict[str, float] = {}
         self.last: dict[str, float] = {}
         self.robots: dict[str, Protego | None] = {}
+        self.robots_errors: dict[str, str] = {}
 
     def set_delay(self, host: str, seconds: float) -> None:
         self.delays[host] = seconds
@@ -182,11 +183,11 @@ class Client:
                 else:
                     self.robots[host] = Protego.parse(answer.body.decode("utf-8", "replace"))
             except FetchError as exc:  # robots.txt unreadable: nothing is asked of that host this run
-                log("robots-unreachable", url=robots_url, reason=str(exc))
                 self.robots[host] = None
+                self.robots_errors[host] = str(exc)
         robots = self.robots[host]
         if robots is None:
-            raise FetchError(f"robots.txt of {host} could not be read")
+            raise FetchError(f"robots.txt of {host} could not be read ({self.robots_errors[host]})")
         return robots.can_fetch(url, self.cfg.user_agent)
 
     def get(self, url: str, headers: dict[str, str] | None = None) -> Response:
@@ -222,7 +223,7 @@ class Client:
                 status, answer_headers, body = self._once(url, headers)
             except (urllib3.exceptions.HTTPError, OSError) as exc:
                 reason = _network_reason(exc)
-                if last:
+                if last or reason == "DNS failure":  # a name that does not resolve will not in a second
                     raise FetchError(reason) from None
                 log("retry", url=url, reason=reason, attempt=attempt + 1)
                 self.sleep(wait)
