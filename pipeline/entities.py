@@ -546,7 +546,9 @@ def _after_capitals(name: str) -> str:
     for i, word in enumerate(words[1:], 1):
         w = word.group()
         if w[:1].isupper() or w[:1].isdigit() or w.startswith("n°"):
-            seen_capital = True
+            # a body's head inside the name opens its own complements ("Réseau des jeunes chercheur·e·s du
+            # Comité d'histoire de la politique de la ville")
+            seen_capital = w not in lexicon().phrase_heads
             continue
         if not seen_capital:
             continue

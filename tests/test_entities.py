@@ -472,3 +472,9 @@ def test_a_research_unit_is_named_with_its_acronym():
 def test_what_the_fine_tuned_model_names_is_checked_before_it_is_a_body(text, name, dropped):
     vocab = analyse([text])[0].vocab
     assert entities._not_a_trained_name(text, text.index(name), name, vocab) is dropped
+
+
+def test_a_body_named_in_inclusive_writing_and_through_another_body_is_one_name():
+    text = "La journée du Collectif des habitant·e·s du Conseil de développement de la métropole se tiendra à Lyon."
+    orgs, _, _ = extract(text)
+    assert "Collectif des habitant·e·s du Conseil de développement de la métropole" in {o.name for o in orgs}
