@@ -119,6 +119,25 @@ def write_events(out_dir: Path, records: Iterable[Record]) -> int:
     return len(rows)
 
 
+def write_network_events(out_dir: Path, events: list) -> int:
+    """``network_events.jsonl`` (one network event per line) and ``events/<id>.json`` (the same, one file
+    each; files of events that no longer exist are removed)."""
+    folder = out_dir / "events"
+    folder.mkdir(parents=True, exist_ok=True)
+    keep = set()
+    for event in events:
+        content = dumps(event.model_dump(mode="json"))
+        path = folder / f"{event.id}.json"
+        keep.add(path.name)
+        if not path.is_file() or path.read_text(encoding="utf-8") != content:
+            write_atomic(path, content)
+    for path in folder.glob("*.json"):
+        if path.name not in keep:
+            path.unlink(missing_ok=True)
+    write_atomic(out_dir / "network_events.jsonl", jsonl(e.model_dump(mode="json") for e in events))
+    return len(events)
+
+
 def write_errors(out_dir: Path, errors: Iterable[ErrorEntry]) -> None:
     write_atomic(out_dir / "errors.jsonl", jsonl(e.model_dump(mode="json") for e in errors))
 

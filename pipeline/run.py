@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from . import __version__, dates, entities, events, export, nlp, resources, settings
+from . import __version__, consolidate, dates, entities, events, export, nlp, resources, settings
 from .clean import clean
 from .errors import PageError, UsageError
 from .gazetteer import load_gazetteer
@@ -220,6 +220,7 @@ class BatchSummary:
     failed: int = 0
     duplicates: int = 0
     events: int = 0
+    network_events: int = 0
     removed: int = 0
     ignored: int = 0
     vanished: int = 0
@@ -235,7 +236,7 @@ class BatchSummary:
             parts.append(f"{self.removed} removed (no longer in the input)")
         if self.ignored:
             parts.append(f"{self.ignored} other files ignored (not pages)")
-        parts.append(f"{self.events} events")
+        parts.append(f"{self.events} events ({self.network_events} network events once consolidated)")
         text = "; ".join(parts) + f" -> {out_dir}"
         if self.failed:
             text += f" (reasons in {out_dir / 'errors.jsonl'})"
@@ -493,6 +494,8 @@ def _write_outputs(out_dir: Path, fp: str, pages: list[_Page], summary: BatchSum
     (out_dir / "documents").mkdir(parents=True, exist_ok=True)
     summary.removed = len(export.remove_stale_documents(out_dir, {r.id for r in kept.values()}))
     summary.events = export.write_events(out_dir, (kept[p] for p in sorted(kept)))
+    network = consolidate.consolidate(list(kept.values()), consolidate.previous_ids(out_dir))
+    summary.network_events = export.write_network_events(out_dir, network)
     export.write_errors(out_dir, sorted(summary.errors, key=lambda e: e.path))
     export.write_manifest(out_dir, fp, inputs)
     return summary

@@ -1,0 +1,83 @@
+"""consolidate: page events -> network events (same gathering across sites), with stable ids."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from pipeline.consolidate import consolidate, same_event
+from pipeline.models import Event, Location, OrganisationRef, Participants, Record
+
+
+def event(name, start=None, end=None, city=None, **kw) -> Event:
+    return Event(
+        name=name, start_date=start, end_date=end or start, location=Location(city=city) if city else None, **kw
+    )
+
+
+def record(rid: str, site: str, *events: Event) -> Record:
+    return Record.model_construct(
+        id=rid, source=SimpleNamespace(site=site, url=f"https://{site}/{rid}"), events=list(events)
+    )
+
+
+def test_one_meeting_told_by_two_sites_is_one_network_event_with_its_conflicts():
+    a = record(
+        "a",
+        "irev.fr",
+        event(
+            "Rencontre nationale des CRPV à Nantes",
+            "2019-06-25",
+            "2019-06-26",
+            "Nantes",
+            participants=Participants(count=80),
+        ),
+    )
+    b = record(
+        "b",
+        "reseau-crpv.fr",
+        event(
+            "Les CRPV en rencontre nationale à Nantes",
+            "2019-06-25",
+            None,
+            "Nantes",
+            participants=Participants(count=90),
+        ),
+    )
+    [merged] = consolidate([a, b])
+    assert [s.document_id for s in merged.sources] == ["a", "b"]
+    assert merged.fields["participants_count"].conflicts  # 80 and 90: one kept, the other recorded
+    assert merged.fields["dates"].conflicts == {"2019-06-25/2019-06-25": ["b#0"]}
+
+
+def test_same_dates_in_two_cities_stay_apart():
+    a = event("Journée régionale des conseils citoyens", "2024-03-12", city="Lille")
+    b = event("Journée régionale des conseils citoyens", "2024-03-12", city="Amiens")
+    assert not same_event(a, b)
+
+
+def test_an_online_event_matches_on_dates_and_a_close_name_only():
+    a = event("Webinaire emploi et quartiers", "2024-06-04", online=True)
+    assert same_event(a, event("Webinaire : emploi et quartiers", "2024-06-04", online=True))
+    assert not same_event(a, event("Atelier santé mentale", "2024-06-04", online=True))
+
+
+def test_an_undated_subject_event_joins_a_dated_one_only_on_strong_evidence():
+    org = [OrganisationRef(id="crpv-irev", name="IREV")]
+    dated = event(
+        "9e rencontre nationale des CRPV", "2024-10-17", city="Montpellier", kind="rencontre", edition=9, organisers=org
+    )
+    undated = event("9e rencontre nationale des CRPV", kind="rencontre", edition=9, period="2024", organisers=org)
+    assert same_event(dated, undated)
+    assert not same_event(dated, undated.model_copy(update={"organisers": []}))
+    assert not same_event(dated, undated.model_copy(update={"period": "2023"}))
+
+
+def test_ids_are_stable_when_a_new_source_joins():
+    a = record("a", "irev.fr", event("Séminaire politique de la ville", "2025-05-20", city="Amiens"))
+    [first] = consolidate([a])
+    assert consolidate([a])[0].id == first.id  # re-running keeps it
+    c = record("0-early", "oriv.org", event("Séminaire de la politique de la ville", "2025-05-20", city="Amiens"))
+    known = {s.key: first.id for s in first.sources}
+    [joined] = consolidate([a, c], known)
+    assert joined.id == first.id and len(joined.sources) == 2
+    assert consolidate([a, c])[0].id != first.id  # without the last run's ids, the earliest page names it
