@@ -81,3 +81,24 @@ def test_ids_are_stable_when_a_new_source_joins():
     [joined] = consolidate([a, c], known)
     assert joined.id == first.id and len(joined.sources) == 2
     assert consolidate([a, c])[0].id != first.id  # without the last run's ids, the earliest page names it
+
+
+def test_crpv_consolidate_redoes_what_extract_wrote(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    raw = tmp_path / "raw"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "raw", raw)
+    out = tmp_path / "out"
+    assert CliRunner().invoke(app, ["extract", str(raw), "-o", str(out), "--workers", "0"]).exit_code == 0
+    written = (out / "network_events.jsonl").read_bytes()
+    assert written and len(list((out / "events").glob("*.json"))) == len(written.splitlines())
+    (out / "network_events.jsonl").unlink()
+    result = CliRunner().invoke(app, ["consolidate", str(out)])
+    assert result.exit_code == 0 and "network events" in result.output
+    assert (out / "network_events.jsonl").read_bytes() == written
+    assert CliRunner().invoke(app, ["consolidate", str(tmp_path)]).exit_code == 2  # no manifest there
