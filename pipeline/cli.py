@@ -343,10 +343,14 @@ def _report(command: str, line: str, data: dict, log_json: bool) -> None:
 @guarded
 def consolidate_command(
     out_dir: Annotated[Path, typer.Argument(help="An output folder of crpv extract.")] = Path("processed"),
+    corrections: Annotated[Path, typer.Option("--corrections", help="The documentalist's fixes (beside raw/).")] = Path(
+        "corrections.toml"
+    ),
     wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another run's lock.")] = 0,
 ) -> None:
     """Merge the page events of OUT_DIR's records into network events again (network_events.jsonl,
-    events/<id>.json), keeping the ids of the last run; extract and ingest do it at their end."""
+    events/<id>.json), keeping the ids of the last run and applying corrections.toml; extract and ingest
+    do it at their end."""
     from . import consolidate, export
 
     input_folder(out_dir, "an output folder of crpv extract")
@@ -356,10 +360,13 @@ def consolidate_command(
     ids = sorted({e["id"] for e in manifest.get("inputs", {}).values() if e.get("status") == "ok"})
     with locked(out_dir, wait):
         records = [r for r in (export.read_record(out_dir, i) for i in ids) if r is not None]
-        network = consolidate.consolidate(records, consolidate.previous_ids(out_dir))
+        fixes, warnings = consolidate.load_corrections(corrections), []
+        network = consolidate.consolidate(records, consolidate.previous_ids(out_dir), fixes, warnings)
         export.write_network_events(out_dir, network)
     events = sum(len(r.events) for r in records)
     typer.echo(f"crpv: {len(records)} records, {events} page events -> {len(network)} network events in {out_dir}")
+    for warning in warnings:
+        typer.echo(f"crpv: warning: {warning}", err=True)
 
 
 @app.command()

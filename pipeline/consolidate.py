@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tomllib
 from collections import Counter
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz import fuzz
 
 from . import settings
+from .errors import UsageError
 from .models import Event, OrganisationRef, Record
 from .text import fold
 
@@ -70,6 +72,62 @@ class NetworkEvent(BaseModel):
     participants_count: int | None = None
     sources: list[SourceRef]
     fields: dict[str, Chosen] = Field(default_factory=dict, description="how each value was chosen")
+
+
+class EventFix(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    start_date: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    end_date: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    city: str | None = None  # "" clears it (an online event)
+    organisers: list[str] | None = None
+    ignore: bool = False
+
+
+class MergeFix(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[str] = Field(min_length=2)
+
+
+class SplitFix(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    source: str = Field(pattern=r"^.+#\d+$", description="a page event, document_id#index, that stands alone")
+
+
+class OrganisationFix(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    id: str
+
+
+class Corrections(BaseModel):
+    """What a documentalist fixed once, in ``corrections.toml`` beside raw/: applied by every run."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ignore_pages: list[str] = Field(default_factory=list, description="document ids or input paths")
+    event: list[EventFix] = Field(default_factory=list)
+    merge: list[MergeFix] = Field(default_factory=list)
+    split: list[SplitFix] = Field(default_factory=list)
+    organisation: list[OrganisationFix] = Field(default_factory=list)
+
+
+def load_corrections(path: Path) -> Corrections:
+    """``path``'s corrections (none when it does not exist); a bad file is a usage error naming the key."""
+    if not path.is_file():
+        return Corrections()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return Corrections.model_validate(data)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise UsageError(f"{path}: cannot be read as TOML ({exc})") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise UsageError(f"{path}: {'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from None
 
 
 def _key(event: Event) -> str:
@@ -177,18 +235,30 @@ def _candidates(events: list[Event]) -> list[tuple[int, int]]:
     return sorted(set(pairs))
 
 
-def consolidate(records: list[Record], known: dict[str, str] | None = None) -> list[NetworkEvent]:
-    """The network events the ``records``' events tell, in order of start date then id."""
+def consolidate(
+    records: list[Record],
+    known: dict[str, str] | None = None,
+    corrections: Corrections | None = None,
+    warnings: list[str] | None = None,
+) -> list[NetworkEvent]:
+    """The network events the ``records``' events tell, in order of start date then id, with the
+    documentalist's ``corrections`` applied (each that matches nothing adds a line to ``warnings``)."""
     known = known or {}
+    fixes = corrections or Corrections()
+    warnings = warnings if warnings is not None else []
+    ignored = set(fixes.ignore_pages)
+    for page in sorted(ignored - {r.id for r in records} - {r.source.path for r in records if r.source}):
+        warnings.append(f"corrections: ignore_pages {page!r} matches no page")
     items: list[tuple[SourceRef, Event]] = []
     for record in sorted(records, key=lambda r: r.id):
+        if record.id in ignored or (record.source and record.source.path in ignored):
+            continue
         for index, event in enumerate(record.events):
-            items.append(
-                (
-                    SourceRef(document_id=record.id, event_index=index, site=record.source.site, url=record.source.url),
-                    event,
-                )
-            )
+            ref = SourceRef(document_id=record.id, event_index=index, site=record.source.site, url=record.source.url)
+            items.append((ref, event))
+    alone = {f.source for f in fixes.split}
+    for source in sorted(alone - {ref.key for ref, _ in items}):
+        warnings.append(f"corrections: split {source!r} matches no page event")
     parent = list(range(len(items)))
 
     def root(i: int) -> int:
@@ -198,20 +268,72 @@ def consolidate(records: list[Record], known: dict[str, str] | None = None) -> l
         return i
 
     for i, j in _candidates([event for _, event in items]):
+        if items[i][0].key in alone or items[j][0].key in alone:
+            continue
         if items[i][0].document_id != items[j][0].document_id and same_event(items[i][1], items[j][1]):
             parent[root(j)] = root(i)
     clusters: dict[int, list[int]] = {}
     for i in range(len(items)):
         clusters.setdefault(root(i), []).append(i)
-    out, used = [], set()
+    by_id: dict[str, list[int]] = {}
+    used: set[str] = set()
     for members in clusters.values():
         refs = [items[i][0] for i in members]
-        events = [items[i][1] for i in members]
         old = Counter(known[r.key] for r in refs if r.key in known and known[r.key] not in used)
         event_id = min(old, key=lambda k: (-old[k], k)) if old else _new_id(refs[0])
         used.add(event_id)
-        out.append(_merge(event_id, refs, events))
+        by_id[event_id] = members
+    for merge in fixes.merge:  # two events a documentalist says are one: the first id stays
+        present = [i for i in merge.ids if i in by_id]
+        if len(present) < len(merge.ids):
+            missing = ", ".join(i for i in merge.ids if i not in by_id)
+            warnings.append(f"corrections: merge names no event {missing}")
+        for other in present[1:]:
+            by_id[present[0]] = sorted(by_id[present[0]] + by_id.pop(other))
+    out = []
+    for event_id, members in by_id.items():
+        merged = _merge(event_id, [items[i][0] for i in members], [items[i][1] for i in members])
+        if present := [merge for merge in fixes.merge if merge.ids and merge.ids[0] == event_id]:
+            merged.fields["sources"] = Chosen(value=len(members), sources=present[0].ids, rule="correction")
+        out.append(merged)
+    out = _corrected(out, fixes, warnings)
     return sorted(out, key=lambda e: (e.start_date or "9999", e.id))
+
+
+def _corrected(events: list[NetworkEvent], fixes: Corrections, warnings: list[str]) -> list[NetworkEvent]:
+    """The event fixes (dates, city, organisers, ignore) and the organisation ids of ``fixes`` applied;
+    each changed field says ``rule: correction``."""
+    by_id = {e.id: e for e in events}
+    dropped = set()
+    for fix in fixes.event:
+        event = by_id.get(fix.id)
+        if event is None:
+            warnings.append(f"corrections: event {fix.id!r} matches no event")
+            continue
+        if fix.ignore:
+            dropped.add(fix.id)
+            continue
+        if fix.start_date or fix.end_date:
+            event.start_date = fix.start_date or event.start_date
+            event.end_date = fix.end_date or fix.start_date or event.end_date
+            event.fields["dates"] = Chosen(value=f"{event.start_date}/{event.end_date}", rule="correction")
+        if fix.city is not None:
+            event.city = fix.city or None
+            event.fields["city"] = Chosen(value=event.city, rule="correction")
+        if fix.organisers is not None:
+            event.organisers = [OrganisationRef(id=None, name=name) for name in fix.organisers]
+            event.fields["organisers"] = Chosen(value=len(event.organisers), rule="correction")
+    for fix in fixes.organisation:
+        hits = 0
+        for event in events:
+            for n, org in enumerate(event.organisers):
+                if fold(org.name) == fold(fix.name):
+                    event.organisers[n] = OrganisationRef(id=fix.id, name=org.name)
+                    event.fields["organisers"] = event.fields["organisers"].model_copy(update={"rule": "correction"})
+                    hits += 1
+        if not hits:
+            warnings.append(f"corrections: organisation {fix.name!r} is no event's organiser")
+    return [e for e in events if e.id not in dropped]
 
 
 def _merge(event_id: str, refs: list[SourceRef], events: list[Event]) -> NetworkEvent:

@@ -37,6 +37,7 @@ STAGES: tuple[Callable[[PageAnalysis], None], ...] = (dates.process, entities.pr
 
 DUPLICATE_WARNING = "same canonical URL as"
 # A record that cannot be written for a reason of its own (its name): that page's error, not the run's.
+CORRECTIONS = "corrections.toml"  # beside the raw/ folder: a documentalist's fixes, applied by every run
 _PAGE_WRITE_ERRORS = {errno.ENAMETOOLONG, errno.EINVAL, errno.EILSEQ}
 
 
@@ -221,6 +222,7 @@ class BatchSummary:
     duplicates: int = 0
     events: int = 0
     network_events: int = 0
+    correction_warnings: list[str] = field(default_factory=list)
     removed: int = 0
     ignored: int = 0
     vanished: int = 0
@@ -238,6 +240,8 @@ class BatchSummary:
             parts.append(f"{self.ignored} other files ignored (not pages)")
         parts.append(f"{self.events} events ({self.network_events} network events once consolidated)")
         text = "; ".join(parts) + f" -> {out_dir}"
+        for warning in self.correction_warnings:
+            text += f"\ncrpv: warning: {warning}"
         if self.failed:
             text += f" (reasons in {out_dir / 'errors.jsonl'})"
         return text
@@ -376,6 +380,7 @@ def run_batch(
             "is the input folder the right one (a disk that did not mount)? Nothing was changed; "
             "pass --allow-shrink to go on"
         )
+    corrections = consolidate.load_corrections(raw_dir.resolve().parent / CORRECTIONS)  # a bad file stops here
     fp = fingerprint()
     reuse = not options.force and previous.get("pipeline_fingerprint") == fp
     old_inputs: dict[str, dict] = known if reuse else {}
@@ -416,7 +421,7 @@ def run_batch(
         _process(again, raw_dir, options, summary, None)
     kept = [] if options.prune else _vanished(out_dir, known, present)
     summary.vanished = len(kept)
-    return _write_outputs(out_dir, fp, pages + kept, summary)
+    return _write_outputs(out_dir, fp, pages + kept, summary, corrections)
 
 
 def _vanished(out_dir: Path, known: dict[str, dict], present: set[str]) -> list[_Page]:
@@ -436,7 +441,9 @@ def _vanished(out_dir: Path, known: dict[str, dict], present: set[str]) -> list[
     return kept
 
 
-def _write_outputs(out_dir: Path, fp: str, pages: list[_Page], summary: BatchSummary) -> BatchSummary:
+def _write_outputs(
+    out_dir: Path, fp: str, pages: list[_Page], summary: BatchSummary, corrections: consolidate.Corrections
+) -> BatchSummary:
     for page in pages:
         if page.record is not None:
             page.record = _without_duplicate_warning(page.record)
@@ -494,7 +501,9 @@ def _write_outputs(out_dir: Path, fp: str, pages: list[_Page], summary: BatchSum
     (out_dir / "documents").mkdir(parents=True, exist_ok=True)
     summary.removed = len(export.remove_stale_documents(out_dir, {r.id for r in kept.values()}))
     summary.events = export.write_events(out_dir, (kept[p] for p in sorted(kept)))
-    network = consolidate.consolidate(list(kept.values()), consolidate.previous_ids(out_dir))
+    network = consolidate.consolidate(
+        list(kept.values()), consolidate.previous_ids(out_dir), corrections, summary.correction_warnings
+    )
     summary.network_events = export.write_network_events(out_dir, network)
     export.write_errors(out_dir, sorted(summary.errors, key=lambda e: e.path))
     export.write_manifest(out_dir, fp, inputs)

@@ -16,7 +16,9 @@ def event(name, start=None, end=None, city=None, **kw) -> Event:
 
 def record(rid: str, site: str, *events: Event) -> Record:
     return Record.model_construct(
-        id=rid, source=SimpleNamespace(site=site, url=f"https://{site}/{rid}"), events=list(events)
+        id=rid,
+        source=SimpleNamespace(site=site, url=f"https://{site}/{rid}", path=f"{site}/{rid}.html"),
+        events=list(events),
     )
 
 
@@ -102,3 +104,96 @@ def test_crpv_consolidate_redoes_what_extract_wrote(tmp_path):
     assert result.exit_code == 0 and "network events" in result.output
     assert (out / "network_events.jsonl").read_bytes() == written
     assert CliRunner().invoke(app, ["consolidate", str(tmp_path)]).exit_code == 2  # no manifest there
+
+
+def test_corrections_apply_on_every_run_and_say_so():
+    from pipeline.consolidate import Corrections
+
+    a = record(
+        "a",
+        "irev.fr",
+        event(
+            "Séminaire politique de la ville",
+            "2025-05-20",
+            city="Amiens",
+            organisers=[OrganisationRef(id=None, name="Réseau des jeunes chercheurs")],
+        ),
+    )
+    b = record("b", "oriv.org", event("Atelier santé", "2025-05-20", city="Amiens"))
+    c = record("c", "oriv.org", event("Forum emploi", "2025-06-02", city="Lens"))
+    ids = {e.name: e.id for e in consolidate([a, b, c])}
+    fixes = Corrections.model_validate(
+        {
+            "event": [
+                {"id": ids["Forum emploi"], "start_date": "2025-06-03", "city": "Arras"},
+                {"id": "ne-000000000000", "ignore": True},
+            ],
+            "merge": [{"ids": [ids["Séminaire politique de la ville"], ids["Atelier santé"]]}],
+            "organisation": [{"name": "Réseau des jeunes chercheurs", "id": "rjc"}],
+            "ignore_pages": ["nowhere"],
+        }
+    )
+    warnings: list[str] = []
+    out = {e.id: e for e in consolidate([a, b, c], None, fixes, warnings)}
+    assert len(out) == 2
+    forum = out[ids["Forum emploi"]]
+    assert (forum.start_date, forum.city) == ("2025-06-03", "Arras")
+    assert forum.fields["dates"].rule == forum.fields["city"].rule == "correction"
+    merged = out[ids["Séminaire politique de la ville"]]
+    assert len(merged.sources) == 2 and merged.organisers[0].id == "rjc"
+    assert merged.fields["organisers"].rule == "correction"
+    assert len(warnings) == 2 and any("ne-000000000000" in w for w in warnings)  # fixes that match nothing
+    split = Corrections.model_validate({"split": [{"source": "b#0"}]})
+    assert (
+        len(
+            consolidate(
+                [
+                    a,
+                    record(
+                        "b", "oriv.org", event("Séminaire de la politique de la ville", "2025-05-20", city="Amiens")
+                    ),
+                ],
+                None,
+                split,
+            )
+        )
+        == 2
+    )
+
+
+def test_a_bad_corrections_file_is_one_line_naming_the_key(tmp_path):
+    import pytest
+
+    from pipeline.consolidate import load_corrections
+    from pipeline.errors import UsageError
+
+    path = tmp_path / "corrections.toml"
+    assert load_corrections(path).event == []  # no file: nothing to apply
+    path.write_text('[[event]]\nid = "ne-1"\nstart_date = "12 mai"\n')
+    with pytest.raises(UsageError, match=r"event\.0\.start_date"):
+        load_corrections(path)
+
+
+def test_extract_applies_the_corrections_beside_raw_on_a_run_with_nothing_new(tmp_path):
+    import json
+    import shutil
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    raw = tmp_path / "raw"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "raw", raw)
+    out = tmp_path / "out"
+    args = ["extract", str(raw), "-o", str(out), "--workers", "0"]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    first = json.loads((out / "network_events.jsonl").read_text().splitlines()[0])
+    (tmp_path / "corrections.toml").write_text(
+        f'[[event]]\nid = "{first["id"]}"\ncity = "Villeurbanne"\n[[event]]\nid = "ne-gone"\nignore = true\n'
+    )
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0 and "0 processed" in result.output
+    assert "corrections: event 'ne-gone' matches no event" in result.output
+    fixed = json.loads((out / "events" / f"{first['id']}.json").read_text())
+    assert fixed["city"] == "Villeurbanne" and fixed["fields"]["city"]["rule"] == "correction"
