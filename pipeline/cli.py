@@ -268,7 +268,6 @@ def _fetch(sources_file: Path, raw_dir: Path, state: Path | None, sites: list[st
     from .sources import load_sources
 
     sources = load_sources(sources_file, sites)
-    output_folder(raw_dir)
     if log_json:
         _json_logs()
     return fetch(sources, raw_dir, state)

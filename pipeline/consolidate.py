@@ -20,16 +20,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
 from collections import Counter
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz
 
 from . import settings
-from .errors import UsageError
 from .models import Event, OrganisationRef, Record
+from .sources import read_checked
 from .text import fold
 
 NETWORK_EVENTS = "network_events.jsonl"
@@ -118,16 +117,7 @@ class Corrections(BaseModel):
 
 def load_corrections(path: Path) -> Corrections:
     """``path``'s corrections (none when it does not exist); a bad file is a usage error naming the key."""
-    if not path.is_file():
-        return Corrections()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return Corrections.model_validate(data)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise UsageError(f"{path}: cannot be read as TOML ({exc})") from None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise UsageError(f"{path}: {'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from None
+    return read_checked(path, Corrections)
 
 
 def _key(event: Event) -> str:

@@ -277,7 +277,7 @@ def model_places(
             not name[:1].isupper()
             or name.isupper()
             or lex.org["not_a_place_head"].match(name)
-            or lex.org["place_tail"].search(name)
+            or any(w in lex.place_tail_words for w in words)
             or any(w[:1].islower() and w not in lex.name_links for w in words[1:])
             or (len(words) == 1 and doc.vocab.has_vector(name.lower()))
             or load_places().lookup(name)  # the index's own places were weighed already ("quartier Saint-Exupéry")

@@ -347,6 +347,7 @@ def normalise(url: str) -> str | None:
 def discover(client: Client, site: Site, summary: FetchSummary) -> list[str]:
     """The article addresses the site's feeds, sitemaps and listing pages name, in that order, once each."""
     found: list[str] = []
+    sitemaps_seen: set[str] = set()
     sources_ok = sources_down = 0  # answered / unreachable (network, 5xx); a 404 means a wrong address
 
     def take(links: list[str]) -> None:
@@ -355,7 +356,6 @@ def discover(client: Client, site: Site, summary: FetchSummary) -> list[str]:
             if url and url not in found and site.wants(url) and url not in sitemaps_seen:
                 found.append(url)
 
-    sitemaps_seen: set[str] = set()
     queue = [("feed", u) for u in site.feeds] + [("sitemap", u) for u in site.sitemaps]
     queue += [("listing", u) for u in site.listing_pages]
     while queue:

@@ -15,11 +15,14 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import UsageError
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class Crawler(BaseModel):
@@ -115,21 +118,29 @@ class Sources(BaseModel):
         return self.crawler.default_delay if site.delay is None else site.delay
 
 
-def load_sources(path: Path, only: list[str] | None = None) -> Sources:
-    """The sources of ``path`` (a usage error naming the file and the bad key otherwise); with ``only``,
-    just those sites (an unknown name is a usage error)."""
+def read_checked(path: Path, model: type[M], missing: str | None = None) -> M:
+    """``path`` read as TOML and checked by ``model``: a missing file (with ``missing``, the hint to give;
+    without it, the model's defaults), a file that is not TOML or a bad key is one usage-error line
+    naming the file and the key ("sources.toml: crawler.user_agent: …")."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise UsageError(f"{path} does not exist (give a sources file with --sources)") from None
+        if missing is None:
+            return model()
+        raise UsageError(f"{path} does not exist ({missing})") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise UsageError(f"{path}: cannot be read as TOML ({exc})") from None
     try:
-        sources = Sources.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise UsageError(f"{path}: {where}: {first['msg']}") from None
+        raise UsageError(f"{path}: {'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from None
+
+
+def load_sources(path: Path, only: list[str] | None = None) -> Sources:
+    """The sources of ``path`` (a usage error naming the file and the bad key otherwise); with ``only``,
+    just those sites (an unknown name is a usage error)."""
+    sources = read_checked(path, Sources, "give a sources file with --sources")
     if only:
         unknown = sorted(set(only) - {s.name for s in sources.sites})
         if unknown:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from pathlib import Path
@@ -68,7 +69,7 @@ def test_the_first_run_writes_each_article_with_its_sidecar(two_runs):
     meta = json.loads(page.with_name(page.name.removesuffix(".html") + ".meta.json").read_text())
     assert meta["url"] == two_runs["site"].url("/articles/journee-regionale.html")
     assert meta["status"] == 200 and meta["headers"]["etag"] and meta["fetched_at"].endswith("Z")
-    assert meta["sha256"] == __import__("hashlib").sha256(page.read_bytes()).hexdigest()
+    assert meta["sha256"] == hashlib.sha256(page.read_bytes()).hexdigest()
     assert first.discovered >= 15 and first.robots == 1
 
 
