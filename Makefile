@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 CODE   := pipeline tests scripts
 
-.PHONY: install run test lint format floors fuzz hostile eval bench schema clean
+.PHONY: install browser run test lint format floors fuzz hostile eval bench schema clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,12 +16,25 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
-## The main job: extract every page of the bundled raw/ into processed/.
+## Debian's Chromium, for the report's browser test (tests/test_report.py skips, saying why, without it).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -q chromium chromium-driver >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium chromium-driver >/dev/null 2>&1; } || \
+	    echo "make browser: chromium could not be installed; the browser test will skip"; \
+	  else echo "make browser: no chromium and no root apt-get; the browser test will skip"; fi; }
+
+## The main job: extract every page of the bundled raw/ into processed/, then the analysts' tables
+## (processed/tables/, processed/datapackage.json) and the report (processed/report.html).
 run: $(STAMP)
 	$(BIN)/crpv extract raw -o processed
+	$(BIN)/crpv export processed
+	$(BIN)/crpv report processed
 
 ## The whole test suite, the evaluation gate included (what .ci/run calls).
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q -n auto
 
 ## ruff's checks and its formatting, as CI runs them.
@@ -64,6 +77,7 @@ schema: $(STAMP)
 	$(BIN)/crpv schema
 
 clean:
-	rm -rf processed/documents processed/*.jsonl processed/manifest.json processed/.crpv.lock
+	rm -rf processed/documents processed/events processed/tables processed/*.jsonl processed/*.json processed/*.html
+	rm -f processed/.crpv.lock
 	rm -rf .pytest_cache build *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -175,7 +175,8 @@ def extract(
         float, typer.Option("--wait", help="Seconds to wait for another run to release the output folder.")
     ] = 0,
 ) -> None:
-    """Extract every page of RAW_DIR into OUT_DIR: documents/<id>.json, events.jsonl, errors.jsonl, manifest.json."""
+    """Extract every page of RAW_DIR into OUT_DIR: documents/<id>.json, events.jsonl (network events),
+    page_events.jsonl, events/<id>.json, errors.jsonl, manifest.json."""
     from .run import BatchOptions
 
     input_folder(raw_dir)
@@ -347,7 +348,7 @@ def consolidate_command(
     ),
     wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another run's lock.")] = 0,
 ) -> None:
-    """Merge the page events of OUT_DIR's records into network events again (network_events.jsonl,
+    """Merge the page events of OUT_DIR's records into network events again (events.jsonl,
     events/<id>.json), keeping the ids of the last run and applying corrections.toml; extract and ingest
     do it at their end."""
     from . import consolidate, export
@@ -368,19 +369,65 @@ def consolidate_command(
         typer.echo(f"crpv: warning: {warning}", err=True)
 
 
+@app.command("export")
+@guarded
+def export_command(
+    out_dir: Annotated[Path, typer.Argument(help="An output folder of crpv extract.")] = Path("processed"),
+    formats: Annotated[
+        list[str] | None,
+        typer.Option("--format", "-f", help="jsonl, csv, parquet or duckdb (repeat it; all four when not given)."),
+    ] = None,
+    wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another run's lock.")] = 0,
+) -> None:
+    """Write the analysts' tables (events, event_sources, documents, organisations, people, places) into
+    OUT_DIR/tables/ in each format, and OUT_DIR/datapackage.json describing every output file and field."""
+    from . import tables
+
+    chosen = formats or list(tables.FORMATS)
+    unknown = sorted(set(chosen) - set(tables.FORMATS))
+    if unknown:
+        raise fail(f"unknown format {', '.join(unknown)}: give {', '.join(tables.FORMATS)}")
+    input_folder(out_dir, "an output folder of crpv extract")
+    output_folder(out_dir / tables.TABLES_DIR)
+    with locked(out_dir, wait):
+        counts = tables.write(out_dir, [f for f in tables.FORMATS if f in chosen])
+    listed = ", ".join(f"{n} {name}" for name, n in counts.items())
+    typer.echo(f"crpv: {listed} -> {out_dir / tables.TABLES_DIR} ({', '.join(chosen)}), {out_dir / 'datapackage.json'}")
+
+
+@app.command("report")
+@guarded
+def report_command(
+    out_dir: Annotated[Path, typer.Argument(help="An output folder of crpv extract.")] = Path("processed"),
+    wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another run's lock.")] = 0,
+) -> None:
+    """Write OUT_DIR/report.html: one self-contained page (no network) with the events by year, centre and
+    region, the most cited organisations and people, and each event's sources and evidence."""
+    from . import report
+
+    input_folder(out_dir, "an output folder of crpv extract")
+    with locked(out_dir, wait):
+        path = report.write(out_dir)
+    typer.echo(f"crpv: wrote {path} ({path.stat().st_size // 1024} KB)")
+
+
 @app.command()
 @guarded
 def schema(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the JSON Schema.")] = Path(
-        "schema/record.schema.json"
-    ),
+    out: Annotated[Path, typer.Option("--out", "-o", help="The folder of the JSON Schemas.")] = Path("schema"),
 ) -> None:
-    """Write the JSON Schema of a record (processed/documents/<id>.json)."""
+    """Write the JSON Schema of each JSON output (record, event, page-event, error, manifest) and the data
+    package describing an output folder's layout (datapackage.json) into OUT."""
+    from . import tables
     from .export import dumps, write_atomic
-    from .models import Record
 
-    write_atomic(output_file(out), dumps(Record.model_json_schema()))
-    typer.echo(f"crpv: wrote {out}")
+    if out.suffix == ".json":
+        raise fail(f"{out} is a file name: give the folder of the schemas")
+    output_folder(out)
+    for name, content in tables.json_schemas().items():
+        write_atomic(out / name, dumps(content))
+    write_atomic(out / "datapackage.json", dumps(tables.datapackage()))
+    typer.echo(f"crpv: wrote {len(tables.json_schemas()) + 1} files in {out}")
 
 
 @app.command("eval")

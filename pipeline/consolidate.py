@@ -12,7 +12,7 @@ Two events on overlapping dates in two different cities are never one. Names are
 Each field of a network event keeps the value chosen, the sources that gave it, any conflicting values
 and the rule that chose (``most-sources``: the value most pages give, ties to the earliest page id;
 ``union`` for organisers). Ids are stable: a network event keeps the id it had in the last run's
-``network_events.jsonl`` when one of its page events was in it; a new one takes an id made from its first
+``events.jsonl`` when one of its page events was in it; a new one takes an id made from its first
 page event.
 """
 
@@ -27,11 +27,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz
 
 from . import settings
+from .export import FORMER_NETWORK_EVENTS, NETWORK_EVENTS
 from .models import Event, OrganisationRef, Record
+from .places import load_places
 from .sources import read_checked
 from .text import fold
-
-NETWORK_EVENTS = "network_events.jsonl"
 
 
 class SourceRef(BaseModel):
@@ -57,7 +57,7 @@ class Chosen(BaseModel):
 
 
 class NetworkEvent(BaseModel):
-    """One gathering of the network, told by one or more pages: ``processed/network_events.jsonl``."""
+    """One gathering of the network, told by one or more pages: one line of ``processed/events.jsonl``."""
 
     id: str
     name: str
@@ -65,7 +65,10 @@ class NetworkEvent(BaseModel):
     edition: int | None = None
     start_date: str | None = None
     end_date: str | None = None
+    period: str | None = Field(default=None, description="YYYY-MM or YYYY of an event whose day no page states")
     city: str | None = None
+    insee: str | None = Field(default=None, description="INSEE code of the city")
+    region: str | None = None
     online: bool = False
     organisers: list[OrganisationRef] = Field(default_factory=list)
     participants_count: int | None = None
@@ -188,17 +191,16 @@ def _new_id(first: SourceRef) -> str:
 
 def previous_ids(out_dir: Path) -> dict[str, str]:
     """page event key -> the network event id it had in the last run (empty when there was none)."""
-    path = out_dir / NETWORK_EVENTS
     known: dict[str, str] = {}
-    if not path.is_file():
-        return known
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            row = json.loads(line)
-            for source in row.get("sources", []):
-                known[f"{source['document_id']}#{source['event_index']}"] = row["id"]
-        except (ValueError, KeyError, TypeError):
-            continue  # a damaged line: its events get new ids
+    for path in (out_dir / FORMER_NETWORK_EVENTS, out_dir / NETWORK_EVENTS):
+        lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+        for line in lines:
+            try:
+                row = json.loads(line)
+                for source in row.get("sources", []):
+                    known[f"{source['document_id']}#{source['event_index']}"] = row["id"]
+            except (ValueError, KeyError, TypeError, AttributeError):
+                continue  # a damaged line, or a page event of an older layout: its events get new ids
     return known
 
 
@@ -309,6 +311,9 @@ def _corrected(events: list[NetworkEvent], fixes: Corrections, warnings: list[st
             event.fields["dates"] = Chosen(value=f"{event.start_date}/{event.end_date}", rule="correction")
         if fix.city is not None:
             event.city = fix.city or None
+            place = load_places().best(fix.city) if fix.city else None
+            event.insee = place.insee if place and place.kind == "commune" else None
+            event.region = place.region if place and place.kind == "commune" else None
             event.fields["city"] = Chosen(value=event.city, rule="correction")
         if fix.organisers is not None:
             event.organisers = [OrganisationRef(id=None, name=name) for name in fix.organisers]
@@ -340,6 +345,7 @@ def _merge(event_id: str, refs: list[SourceRef], events: list[Event]) -> Network
         "participants_count": _choose(
             [(e.participants.count if e.participants else None, k) for e, k in zip(events, keys)]
         ),
+        "period": _choose([(None if e.start_date else e.period, k) for e, k in zip(events, keys)]),
         "kind": _choose([(e.kind, k) for e, k in zip(events, keys)]),
         "edition": _choose([(e.edition, k) for e, k in zip(events, keys)]),
     }
@@ -349,6 +355,8 @@ def _merge(event_id: str, refs: list[SourceRef], events: list[Event]) -> Network
         for org in event.organisers:
             organisers.setdefault(org.id or fold(org.name), org)
     fields["organisers"] = Chosen(value=len(organisers), sources=keys, rule="union")
+    city = fields["city"].value
+    located = next((e.location for e in events if e.location and city and e.location.city == city), None)
     return NetworkEvent(
         id=event_id,
         name=str(fields["name"].value),
@@ -356,7 +364,10 @@ def _merge(event_id: str, refs: list[SourceRef], events: list[Event]) -> Network
         edition=fields["edition"].value,  # type: ignore[arg-type]
         start_date=dates[0],
         end_date=dates[1],
-        city=fields["city"].value,  # type: ignore[arg-type]
+        period=None if dates[0] else fields["period"].value,  # type: ignore[arg-type]
+        city=city,  # type: ignore[arg-type]
+        insee=located.insee if located else None,
+        region=located.region if located else None,
         online=any(e.online for e in events) and not fields["city"].value,
         organisers=sorted(organisers.values(), key=lambda o: (o.id or "", o.name)),
         participants_count=fields["participants_count"].value,  # type: ignore[arg-type]

@@ -2,7 +2,9 @@
 
 Layout of ``OUT_DIR``:
   documents/<id>.json   one validated ``Record`` per page (pretty JSON, UTF-8)
-  events.jsonl          one line per event: the ``Event`` plus ``document_id``, ``source_path``, ``site``
+  events.jsonl          one network event per line (consolidate.NetworkEvent): the main output for analysts
+  events/<id>.json      the same network events, one file each
+  page_events.jsonl     one line per page event: the ``Event`` plus ``document_id``, ``source_path``, ``site``
   errors.jsonl          one ``ErrorEntry`` per page that could not be processed
   manifest.json         input path -> sha256, record id, status: what the next run may skip
 
@@ -98,7 +100,7 @@ def read_record_text(out_dir: Path, record_id: str) -> tuple[Record, str] | None
 
 
 def event_rows(records: Iterable[Record]) -> list[dict]:
-    """Flat rows for events.jsonl: each event with the id, path and site of the page that reported it."""
+    """Flat rows for page_events.jsonl: each event with the id, path and site of the page that reported it."""
     rows = []
     for record in records:
         for index, event in enumerate(record.events):
@@ -113,14 +115,19 @@ def event_rows(records: Iterable[Record]) -> list[dict]:
     return rows
 
 
-def write_events(out_dir: Path, records: Iterable[Record]) -> int:
+PAGE_EVENTS = "page_events.jsonl"
+NETWORK_EVENTS = "events.jsonl"
+FORMER_NETWORK_EVENTS = "network_events.jsonl"  # the network events' file before events.jsonl held them
+
+
+def write_page_events(out_dir: Path, records: Iterable[Record]) -> int:
     rows = event_rows(records)
-    write_atomic(out_dir / "events.jsonl", jsonl(rows))
+    write_atomic(out_dir / PAGE_EVENTS, jsonl(rows))
     return len(rows)
 
 
 def write_network_events(out_dir: Path, events: list) -> int:
-    """``network_events.jsonl`` (one network event per line) and ``events/<id>.json`` (the same, one file
+    """``events.jsonl`` (one network event per line) and ``events/<id>.json`` (the same, one file
     each; files of events that no longer exist are removed)."""
     folder = out_dir / "events"
     folder.mkdir(parents=True, exist_ok=True)
@@ -134,7 +141,8 @@ def write_network_events(out_dir: Path, events: list) -> int:
     for path in folder.glob("*.json"):
         if path.name not in keep:
             path.unlink(missing_ok=True)
-    write_atomic(out_dir / "network_events.jsonl", jsonl(e.model_dump(mode="json") for e in events))
+    write_atomic(out_dir / NETWORK_EVENTS, jsonl(e.model_dump(mode="json") for e in events))
+    (out_dir / FORMER_NETWORK_EVENTS).unlink(missing_ok=True)  # its ids were read back: one file holds them now
     return len(events)
 
 

@@ -4,8 +4,9 @@ a folder: the batch.
 ``process_batch`` takes pages through every stage, a batch at a time (the NLP stage runs on the whole
 batch at once) and gives a ``Record`` or the page's exception for each. ``run_batch`` walks a raw folder,
 skips pages whose bytes (and the pipeline) did not change since the last run, keeps one record per
-canonical URL, turns every failure into an ``ErrorEntry`` and rewrites events.jsonl, errors.jsonl and
-the manifest from the current state, so the output always describes exactly the current input folder.
+canonical URL, turns every failure into an ``ErrorEntry`` and rewrites events.jsonl (network events),
+page_events.jsonl, errors.jsonl and the manifest from the current state, so the output always describes
+exactly the current input folder.
 """
 
 from __future__ import annotations
@@ -500,7 +501,7 @@ def _write_outputs(
         inputs[page.rel] = entry
     (out_dir / "documents").mkdir(parents=True, exist_ok=True)
     summary.removed = len(export.remove_stale_documents(out_dir, {r.id for r in kept.values()}))
-    summary.events = export.write_events(out_dir, (kept[p] for p in sorted(kept)))
+    summary.events = export.write_page_events(out_dir, (kept[p] for p in sorted(kept)))
     network = consolidate.consolidate(
         list(kept.values()), consolidate.previous_ids(out_dir), corrections, summary.correction_warnings
     )

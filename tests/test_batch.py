@@ -137,13 +137,15 @@ def test_events_and_errors_files_load_as_json_lines(raw_dir, tmp_path):
     (raw_dir / "empty.html").write_bytes(b"")
     out = tmp_path / "out"
     run(raw_dir, "-o", out)
-    events = [json.loads(line) for line in (out / "events.jsonl").read_text().splitlines()]
+    events = [json.loads(line) for line in (out / "page_events.jsonl").read_text().splitlines()]
     errors = [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]
     [record] = [Record.model_validate_json(p.read_text()) for p in (out / "documents").glob("*.json")]
     assert len(events) == len(record.events) >= 1
     assert {e["document_id"] for e in events} == {record.id}
     assert events[0]["start_date"] == record.events[0].start_date and events[0]["source_path"] == "article.html"
     assert [(e["path"], e["error"]) for e in errors] == [("empty.html", "EmptyPage")]
+    network = [json.loads(line) for line in (out / "events.jsonl").read_text().splitlines()]
+    assert len(network) == len(events) and all(n["sources"][0]["document_id"] == record.id for n in network)
 
 
 def test_usage_errors_exit_2(tmp_path):

@@ -45,11 +45,12 @@ def test_show_prints_a_record(tmp_path):
     assert f"event: {record.events[0].start_date}" in result.output
 
 
-def test_schema_writes_the_record_schema(tmp_path):
-    out = tmp_path / "schema.json"
+def test_schema_writes_the_record_schema_and_the_others(tmp_path):
+    out = tmp_path / "schema"
     result = runner.invoke(app, ["schema", "-o", str(out)])
     assert result.exit_code == 0
-    assert json.loads(out.read_text(encoding="utf-8")) == Record.model_json_schema()
+    assert json.loads((out / "record.schema.json").read_text(encoding="utf-8")) == Record.model_json_schema()
+    assert {p.name for p in out.iterdir()} >= {"event.schema.json", "error.schema.json", "datapackage.json"}
 
 
 def test_eval_scores_an_annotated_folder(tmp_path):
@@ -108,7 +109,13 @@ def _bad_arguments(tmp_path):
         ["extract", str(raw), "-o", str(a_file)],
         ["extract", str(raw), "-o", str(a_file / "under")],
         ["schema", "-o", str(a_file / "schema.json")],
-        ["schema", "-o", str(tmp_path)],
+        ["schema", "-o", str(a_file)],
+        ["export", str(missing)],
+        ["export", str(a_file)],
+        ["export", str(raw)],
+        ["export", str(raw), "--format", "xlsx"],
+        ["report", str(missing)],
+        ["report", str(raw)],
         ["eval", str(missing)],
         ["eval", str(a_file)],
         ["eval-anchors", str(missing)],

@@ -97,12 +97,12 @@ def test_crpv_consolidate_redoes_what_extract_wrote(tmp_path):
     shutil.copytree(Path(__file__).resolve().parent.parent / "raw", raw)
     out = tmp_path / "out"
     assert CliRunner().invoke(app, ["extract", str(raw), "-o", str(out), "--workers", "0"]).exit_code == 0
-    written = (out / "network_events.jsonl").read_bytes()
+    written = (out / "events.jsonl").read_bytes()
     assert written and len(list((out / "events").glob("*.json"))) == len(written.splitlines())
-    (out / "network_events.jsonl").unlink()
+    (out / "events.jsonl").unlink()
     result = CliRunner().invoke(app, ["consolidate", str(out)])
     assert result.exit_code == 0 and "network events" in result.output
-    assert (out / "network_events.jsonl").read_bytes() == written
+    assert (out / "events.jsonl").read_bytes() == written
     assert CliRunner().invoke(app, ["consolidate", str(tmp_path)]).exit_code == 2  # no manifest there
 
 
@@ -188,7 +188,7 @@ def test_extract_applies_the_corrections_beside_raw_on_a_run_with_nothing_new(tm
     out = tmp_path / "out"
     args = ["extract", str(raw), "-o", str(out), "--workers", "0"]
     assert CliRunner().invoke(app, args).exit_code == 0
-    first = json.loads((out / "network_events.jsonl").read_text().splitlines()[0])
+    first = json.loads((out / "events.jsonl").read_text().splitlines()[0])
     (tmp_path / "corrections.toml").write_text(
         f'[[event]]\nid = "{first["id"]}"\ncity = "Villeurbanne"\n[[event]]\nid = "ne-gone"\nignore = true\n'
     )
@@ -197,3 +197,59 @@ def test_extract_applies_the_corrections_beside_raw_on_a_run_with_nothing_new(tm
     assert "corrections: event 'ne-gone' matches no event" in result.output
     fixed = json.loads((out / "events" / f"{first['id']}.json").read_text())
     assert fixed["city"] == "Villeurbanne" and fixed["fields"]["city"]["rule"] == "correction"
+
+
+def test_one_event_told_by_three_sites_in_three_wordings_with_a_conflicting_count():
+    org = [OrganisationRef(id="rncrpv", name="Réseau national des centres de ressources")]
+    told = [
+        record(
+            "portal",
+            "reseau-crpv.fr",
+            event("Rencontre nationale des CRPV", "2023-10-12", "2023-10-13", "Marseille", organisers=org),
+        ),
+        record(
+            "irev",
+            "irev.fr",
+            event(
+                "Les CRPV réunis à Marseille pour leur rencontre nationale",
+                "2023-10-12",
+                "2023-10-13",
+                "Marseille",
+                participants=Participants(count=120),
+            ),
+        ),
+        record(
+            "oriv",
+            "oriv.org",
+            event(
+                "Rencontre nationale des centres de ressources (CRPV)",
+                "2023-10-12",
+                None,
+                "Marseille",
+                participants=Participants(count=150),
+            ),
+        ),
+    ]
+    [merged] = consolidate(told)
+    assert sorted(s.site for s in merged.sources) == ["irev.fr", "oriv.org", "reseau-crpv.fr"]
+    assert merged.city == "Marseille" and merged.start_date == "2023-10-12" and merged.end_date == "2023-10-13"
+    count = merged.fields["participants_count"]
+    assert count.value == 120 and count.conflicts == {"150": ["oriv#0"]}  # ties go to the earliest page
+    assert merged.organisers == org
+
+
+def test_an_online_event_and_its_announcement_are_one():
+    announced = record(
+        "a-announce",
+        "irev.fr",
+        event("Webinaire : la participation des habitants", "2025-02-06", online=True, status="announced"),
+    )
+    replay = record(
+        "b-replay",
+        "reseau-crpv.fr",
+        event("Webinaire « La participation des habitants »", "2025-02-06", online=True, status="past"),
+    )
+    other = record("c-other", "oriv.org", event("Webinaire : emploi des jeunes", "2025-02-06", online=True))
+    merged = consolidate([announced, replay, other])
+    assert sorted(len(e.sources) for e in merged) == [1, 2]
+    assert all(e.online and e.city is None for e in merged)

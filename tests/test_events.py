@@ -65,7 +65,7 @@ def test_non_event_page_gives_no_event_but_keeps_its_dates(tmp_path):
     assert "2026-02-05" not in starts  # sidebar
 
 
-def test_events_go_to_events_jsonl(tmp_path):
+def test_events_go_to_page_events_jsonl_and_network_events_to_events_jsonl(tmp_path):
     import json
 
     from typer.testing import CliRunner
@@ -77,9 +77,11 @@ def test_events_go_to_events_jsonl(tmp_path):
     (raw / "report.html").write_text(REPORT, encoding="utf-8")
     shutil.copy(FIXTURES / "agenda.html", raw / "agenda.html")
     CliRunner().invoke(app, ["extract", str(raw), "-o", str(tmp_path / "out")])
-    rows = [json.loads(line) for line in (tmp_path / "out" / "events.jsonl").read_text().splitlines()]
+    rows = [json.loads(line) for line in (tmp_path / "out" / "page_events.jsonl").read_text().splitlines()]
     assert len(rows) == 4
     assert all(row["document_id"] and row["start_date"] for row in rows)
+    network = [json.loads(line) for line in (tmp_path / "out" / "events.jsonl").read_text().splitlines()]
+    assert sorted(s["document_id"] for n in network for s in n["sources"]) == sorted(r["document_id"] for r in rows)
 
 
 @needs(SEEDS)

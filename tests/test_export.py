@@ -27,8 +27,8 @@ def test_records_round_trip_and_events_lines_carry_their_page(tmp_path):
     path = export.write_record(tmp_path, record)
     assert export.read_record(tmp_path, record.id) == record
     assert path.read_text(encoding="utf-8").endswith("\n") and "Réunion" in path.read_text(encoding="utf-8")
-    assert export.write_events(tmp_path, [record]) == 1
-    [row] = [json.loads(line) for line in (tmp_path / "events.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert export.write_page_events(tmp_path, [record]) == 1
+    [row] = [json.loads(line) for line in (tmp_path / "page_events.jsonl").read_text(encoding="utf-8").splitlines()]
     assert row["document_id"] == record.id and row["source_path"] == "a.html" and row["start_date"] == "2024-03-03"
 
 

@@ -54,7 +54,7 @@ def test_every_output_of_the_hostile_run_loads(hostile_run):
     _, out, _, _ = hostile_run
     for path in (out / "documents").glob("*.json"):
         Record.model_validate_json(path.read_text(encoding="utf-8"))
-    for name in ("events.jsonl", "errors.jsonl"):
+    for name in ("events.jsonl", "page_events.jsonl", "errors.jsonl"):
         for line in (out / name).read_text(encoding="utf-8").splitlines():
             json.loads(line)
     errors = [ErrorEntry.model_validate_json(line) for line in (out / "errors.jsonl").read_text().splitlines()]

@@ -79,7 +79,7 @@ def test_ingest_fetches_extracts_and_says_so_in_one_line(tmp_path, monkeypatch):
         line = result.output.strip().splitlines()[-1]
         assert line.startswith("crpv: ") and "discovered" in line and "skipped by robots.txt" in line
         assert "processed" in line
-        events = [json.loads(r) for r in (tmp_path / "out" / "events.jsonl").read_text().splitlines()]
+        events = [json.loads(r) for r in (tmp_path / "out" / "page_events.jsonl").read_text().splitlines()]
         assert events and {e["source_path"].split("/")[0] for e in events} == {"fixture"}
         document = json.loads(next((tmp_path / "out" / "documents").glob("*.json")).read_text())
         assert document["source"]["url"].startswith(site.url("/articles/"))  # from the sidecar
