@@ -69,9 +69,11 @@ hostile: $(STAMP)
 	rm -rf build/hostile && $(BIN)/python -m tests.hostile build/hostile/raw
 	$(BIN)/crpv extract build/hostile/raw -o build/hostile/out --workers 2; test $$? -le 1
 
-## Pages per second and peak memory on raw/ and the dev corpus.
+## Pages/s, MB/s, peak RSS and start-up of the pipeline, the floor, the naive baseline and a re-run, on
+## BENCH_PAGES pages generated from every annotated page (build/bench/); figures in bench/results.json.
+BENCH_PAGES ?= 2000
 bench: $(STAMP)
-	$(BIN)/crpv bench raw $(SHARED)/dev-corpus/pages devset/pages
+	$(BIN)/crpv bench --generate $(BENCH_PAGES) --shared $(SHARED) --workers 1 --also-workers 2
 
 schema: $(STAMP)
 	$(BIN)/crpv schema

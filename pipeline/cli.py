@@ -163,8 +163,11 @@ def extract(
         typer.Option("--max-bytes", help="Refuse pages larger than this (default: the load.max_bytes setting, 10 MB)."),
     ] = None,
     workers: Annotated[
-        int, typer.Option("--workers", help="Processes reading pages (0: in this process, without limits).")
-    ] = 1,
+        int | None,
+        typer.Option(
+            "--workers", help="Processes reading pages (default: the machine's cores; 0: in this process, no limits)."
+        ),
+    ] = None,
     page_timeout: Annotated[
         float, typer.Option("--page-timeout", help="Seconds a page may take before it is stopped (an error line).")
     ] = 60.0,
@@ -186,7 +189,7 @@ def extract(
         prune=prune,
         allow_shrink=allow_shrink,
         max_bytes=max_bytes,
-        workers=workers,
+        workers=default_workers() if workers is None else workers,
         page_timeout=page_timeout,
         page_memory_mb=page_memory,
     )
@@ -195,6 +198,14 @@ def extract(
     if not quiet or summary.failed:
         typer.echo(f"crpv: {summary.line(out_dir)}", err=quiet)
     raise typer.Exit(EXIT_FAILED if summary.failed else EXIT_OK)
+
+
+def default_workers() -> int:
+    """The cores this process may use (its CPU affinity, else the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 @contextlib.contextmanager
@@ -222,20 +233,34 @@ def _extract(raw_dir: Path, out_dir: Path, options, quiet: bool):
 
     try:
         if not quiet and sys.stderr.isatty():
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeRemainingColumn,
+            )
 
             from .load import iter_pages
 
             total = len(iter_pages(raw_dir, exclude=out_dir))
             with Progress(
+                SpinnerColumn(),
                 TextColumn("{task.description}"),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeRemainingColumn(),
                 transient=True,
             ) as bar:
-                task = bar.add_task("extracting", total=total)
-                return run_batch(raw_dir, out_dir, options, on_page=lambda _: bar.advance(task))
+                task = bar.add_task("pages inchangées", total=total)
+                return run_batch(
+                    raw_dir,
+                    out_dir,
+                    options,
+                    on_page=lambda _: bar.advance(task),
+                    on_status=lambda text: bar.update(task, description=text),
+                )
         return run_batch(raw_dir, out_dir, options)
     except ModelMissing as exc:
         raise fail(str(exc)) from None
@@ -311,7 +336,9 @@ def ingest(
     state: StateOption = None,
     site: SiteOption = None,
     log_json: LogJsonOption = False,
-    workers: Annotated[int, typer.Option("--workers", help="Processes reading pages.")] = 1,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Processes reading pages (default: the machine's cores).")
+    ] = None,
     wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another run's lock.")] = 0,
 ) -> None:
     """The nightly job: fetch, then extract what is new or changed (nothing loaded when nothing is).
@@ -323,7 +350,9 @@ def ingest(
     output_folder(out_dir)
     with locked(raw_dir, wait, ".crpv-fetch.lock"), locked(out_dir, wait):
         fetched = _fetch(sources_file, raw_dir, state, site, log_json)
-        summary = _extract(raw_dir, out_dir, BatchOptions(workers=workers), quiet=True)
+        summary = _extract(
+            raw_dir, out_dir, BatchOptions(workers=default_workers() if workers is None else workers), quiet=True
+        )
     line = f"{fetched.line()}; {summary.line(out_dir)}"
     data = {**fetched.as_dict(), "records_written": summary.processed, "pages_failed": summary.failed}
     _report("ingest", line, data, log_json)
@@ -486,15 +515,37 @@ def evaluate_anchor_sets(
 @app.command()
 @guarded
 def bench(
-    folders: Annotated[list[Path], typer.Argument(help="Folders of pages to time.")],
-    repeat: Annotated[int, typer.Option("--repeat", help="Passes over the pages (the best is kept).")] = 2,
+    corpus: Annotated[
+        Path | None, typer.Argument(help="A flat folder of pages to time (default: the generated corpus).")
+    ] = None,
+    generate: Annotated[
+        int, typer.Option("--generate", help="First write this many pages, varied from every annotated page.")
+    ] = 0,
+    shared: Annotated[Path, typer.Option("--shared", help="The shared folder (more seed pages).")] = Path("../shared"),
+    build: Annotated[Path, typer.Option("--build", help="Where the corpus and the outputs go.")] = Path("build/bench"),
+    workers: Annotated[int, typer.Option("--workers", help="Workers of the pipeline run (default: the cores).")] = 0,
+    also_workers: Annotated[
+        list[int] | None, typer.Option("--also-workers", help="Time the pipeline again at this many workers.")
+    ] = None,
+    results: Annotated[Path, typer.Option("--results", help="The JSON of the figures.")] = Path("bench/results.json"),
 ) -> None:
-    """Pages per second and peak memory of the whole pipeline (model loading timed apart)."""
-    from .bench import format_bench, run_bench
+    """Pages/s, MB/s, peak RSS and start-up of (a) the pipeline, (b) the floor (trafilatura.extract + spaCy
+    NER alone), (c) the naive baseline and (d) a re-run with nothing changed, on the same pages."""
+    from . import bench as benchmark
+    from .export import dumps, write_atomic
 
-    for folder in folders:
-        input_folder(folder)
-    typer.echo(format_bench(run_bench(folders, repeat=repeat)))
+    if generate:
+        root = Path(__file__).resolve().parent.parent
+        corpus = build / "pages"
+        benchmark.generate(benchmark.seed_folders(root, shared), corpus, generate)
+    elif corpus is None:
+        raise fail("give a folder of pages, or --generate N")
+    input_folder(corpus)
+    output_file(results)
+    figures = benchmark.run(corpus, build / "out", workers or os.cpu_count() or 1, also_workers)
+    write_atomic(results, dumps(figures))
+    typer.echo(benchmark.format_results(figures))
+    typer.echo(f"crpv: wrote {results}")
 
 
 @app.command()

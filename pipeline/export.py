@@ -160,10 +160,14 @@ def read_manifest(out_dir: Path) -> dict:
     return {}
 
 
-def write_manifest(out_dir: Path, fingerprint: str, inputs: dict[str, dict]) -> None:
+def write_manifest(out_dir: Path, fingerprint: str, inputs: dict[str, dict], run: dict | None = None) -> None:
+    """``manifest.json``: the inputs, and what the run that wrote it counted (``run``: the corrections'
+    sha256, the page events and network events, the corrections' warnings), so that a run that finds
+    nothing new can say the same without reading a record."""
     data = {
         "manifest_version": MANIFEST_VERSION,
         "pipeline_fingerprint": fingerprint,
+        **(run or {}),
         "inputs": {path: inputs[path] for path in sorted(inputs)},
     }
     write_atomic(out_dir / "manifest.json", dumps(data))

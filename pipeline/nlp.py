@@ -42,8 +42,8 @@ def load_model():
     if cfg.ner_weights:
         with resources.as_file(cfg.ner_weights) as folder:
             nlp.get_pipe("ner").from_disk(folder, exclude=["vocab"])
-    ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": None, "overwrite_ents": True})
-    ruler.add_patterns(load_gazetteer().ruler_patterns(nlp))
+    ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True})
+    ruler.add_patterns(load_gazetteer().ruler_patterns(nlp, phrases=True))
     LOGGER.debug("loaded %s with %s", cfg.model, nlp.pipe_names)
     return nlp
 

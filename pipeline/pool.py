@@ -109,6 +109,7 @@ class PagePool:
         self.max_bytes = max_bytes
         self.batch_size = max(1, batch_size)
         self._context = multiprocessing.get_context("fork")
+        self._on_phase: Callable[[str, list[int]], None] | None = None
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()
@@ -120,9 +121,14 @@ class PagePool:
         return worker
 
     def run(
-        self, paths: list[Path], on_done: Callable[[int, Record | ErrorEntry], None] | None = None
+        self,
+        paths: list[Path],
+        on_done: Callable[[int, Record | ErrorEntry], None] | None = None,
+        on_phase: Callable[[str, list[int]], None] | None = None,
     ) -> list[Record | ErrorEntry]:
-        """A record or an error line for every path, in the order of ``paths``."""
+        """A record or an error line for every path, in the order of ``paths``; ``on_phase(phase,
+        indices)`` hears what each worker is doing (read, nlp, extract) as it starts it."""
+        self._on_phase = on_phase
         results: dict[int, Record | ErrorEntry] = {}
         if not paths:
             return []
@@ -173,6 +179,8 @@ class PagePool:
                 if message[0] == "phase":
                     worker.phase = (message[1], message[2])
                     worker.since = time.monotonic()
+                    if self._on_phase:
+                        self._on_phase(message[1], message[2])
                     continue
                 _, index, record_json, error = message
                 outcome = Record.model_validate_json(record_json) if record_json else ErrorEntry.model_validate(error)

@@ -20,21 +20,34 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from . import __version__, consolidate, dates, entities, events, export, nlp, resources, settings
-from .clean import clean
+from . import __version__, consolidate, export, resources, settings
 from .errors import PageError, UsageError
-from .gazetteer import load_gazetteer
 from .load import display_path, load_page, scan_inputs
 from .models import SCHEMA_VERSION, ErrorEntry, PageAnalysis, Record, Source
-from .places import load_places
-from .pool import PagePool
 from .text import dominant_apostrophe
 from .urls import is_web_url, record_id, site_of
 
 LOGGER = logging.getLogger(__name__)
 
-# The extraction stages, in order: each reads what it needs from the page context and adds its part.
-STAGES: tuple[Callable[[PageAnalysis], None], ...] = (dates.process, entities.process, events.process)
+# The stages, in the order data flows: load -> clean -> nlp (a batch at once) -> then these extraction
+# stages, each the ``process`` of its module, which reads what it needs from the page context and adds
+# its part. Each is imported when a page first needs it: a run with nothing new loads none of them.
+STAGES: tuple[str, ...] = ("dates", "entities", "events")
+
+
+def clean(page):
+    """The clean stage (``pipeline/clean/``), imported on first use (it brings trafilatura and lxml)."""
+    from .clean import clean as stage
+
+    return stage(page)
+
+
+@lru_cache(maxsize=1)
+def _stages() -> tuple[Callable[[PageAnalysis], None], ...]:
+    import importlib
+
+    return tuple(importlib.import_module(f".{name}", __package__).process for name in STAGES)
+
 
 DUPLICATE_WARNING = "same canonical URL as"
 # A record that cannot be written for a reason of its own (its name): that page's error, not the run's.
@@ -57,10 +70,15 @@ def fingerprint() -> str:
 
 
 def prepare() -> None:
-    """Load what every page needs (gazetteer, place index, the spaCy model) once per process."""
+    """Load what every page needs (gazetteer, place index, the spaCy model, the stages) once per process."""
+    from . import nlp
+    from .gazetteer import load_gazetteer
+    from .places import load_places
+
     load_gazetteer()
     load_places()
     nlp.load_model()
+    _stages()
 
 
 def read_page(path: Path, raw_dir: Path, max_bytes: int | None = None) -> PageAnalysis:
@@ -149,6 +167,8 @@ def process_batch(
     """Every page through every stage; a page that fails, in any stage, gives its exception in place of a
     record and the others go on. ``report(phase, positions)`` hears what is being done: "read" one
     page, "nlp" on the batch, "extract" one page (the pool holds each to the time limit)."""
+    from . import nlp
+
     read: list[PageAnalysis | Exception] = []
     for position, path in enumerate(paths):
         if report:
@@ -178,7 +198,7 @@ def process_batch(
             report("extract", [position])
         try:
             if analysis.extractable:
-                for stage in STAGES:
+                for stage in _stages():
                     stage(analysis)
             outcomes.append(record(analysis))
         except Exception as exc:
@@ -209,7 +229,7 @@ class BatchOptions:
     prune: bool = False  # drop the records of pages no longer in the input
     allow_shrink: bool = False  # go on when the input lost more than half of the pages the last run knew
     max_bytes: int | None = None
-    workers: int = 1  # processes; 0 runs in this process, without time or memory limits
+    workers: int = 1  # processes (the CLI's default: the machine's cores); 0 runs here, without limits
     page_timeout: float = 60.0
     page_memory_mb: float = 1000.0
 
@@ -321,13 +341,28 @@ def _mark_winner(record_key: str, group: list[_Page]) -> None:
     winner.record = winner.record.model_copy(update={"warnings": [*winner.record.warnings, warning]})
 
 
-def _process(todo: list[_Page], raw_dir: Path, options: BatchOptions, summary: BatchSummary, on_page) -> None:
+def _process(
+    todo: list[_Page], raw_dir: Path, options: BatchOptions, summary: BatchSummary, on_page, on_status=None
+) -> None:
     """The pages through the stages: in worker processes under the time and memory limits, or (with
-    ``workers=0``) here."""
+    ``workers=0``) here. ``on_page(rel)`` is called once per page, as its extraction starts (the
+    model has read its batch) or as it ends in an error; ``on_status(text)`` says what the run does."""
+    counted: set[int] = set()
 
-    def done(page: _Page, outcome) -> None:
-        if on_page:
-            on_page(page.rel)
+    def progress(index: int) -> None:
+        if on_page and index not in counted:
+            counted.add(index)
+            on_page(todo[index].rel)
+
+    def phase(name: str, indices: list[int]) -> None:
+        if name == "extract" and len(indices) == 1:
+            progress(indices[0])
+        if on_status:
+            on_status({"read": "lecture", "nlp": "modèle de langue", "extract": "extraction"}.get(name, name))
+
+    def done(index: int, outcome) -> None:
+        page = todo[index]
+        progress(index)
         page.known = None
         if isinstance(outcome, ErrorEntry):
             page.error = outcome.model_copy(update={"sha256": page.sha256})
@@ -340,12 +375,21 @@ def _process(todo: list[_Page], raw_dir: Path, options: BatchOptions, summary: B
     if not todo:  # nothing new: the model and the tables are never loaded
         return
     batch_size = settings.section("run").batch_size
+    if on_status:
+        on_status("chargement du modèle de langue")
     if options.workers <= 0:
         for start in range(0, len(todo), batch_size):
             chunk = todo[start : start + batch_size]
-            for page, outcome in zip(chunk, process_batch([p.path for p in chunk], raw_dir, options.max_bytes)):
-                done(page, outcome)
+
+            def report(name: str, positions: list[int], start: int = start) -> None:
+                phase(name, [start + p for p in positions])
+
+            outcomes = process_batch([p.path for p in chunk], raw_dir, options.max_bytes, report=report)
+            for position, outcome in enumerate(outcomes):
+                done(start + position, outcome)
         return
+    from .pool import PagePool
+
     prepare()  # before the fork: the workers share the loaded model and tables
     pool = PagePool(
         raw_dir,
@@ -355,7 +399,7 @@ def _process(todo: list[_Page], raw_dir: Path, options: BatchOptions, summary: B
         max_bytes=options.max_bytes,
         batch_size=batch_size,
     )
-    pool.run([page.path for page in todo], on_done=lambda index, outcome: done(todo[index], outcome))
+    pool.run([page.path for page in todo], on_done=done, on_phase=phase)
 
 
 def run_batch(
@@ -364,8 +408,11 @@ def run_batch(
     options: BatchOptions | None = None,
     *,
     on_page: Callable[[str], None] | None = None,
+    on_status: Callable[[str], None] | None = None,
 ) -> BatchSummary:
-    """Process every page below ``raw_dir`` into ``out_dir``; a failing page never stops the run."""
+    """Process every page below ``raw_dir`` into ``out_dir``; a failing page never stops the run.
+    ``on_page(rel)`` is called once per page (unchanged ones first), ``on_status(text)`` with what the
+    run is doing (loading the model, reading, the model, extracting)."""
     options = options or BatchOptions()
     max_bytes = options.max_bytes or settings.section("load").max_bytes
     summary = BatchSummary()
@@ -381,14 +428,15 @@ def run_batch(
             "is the input folder the right one (a disk that did not mount)? Nothing was changed; "
             "pass --allow-shrink to go on"
         )
-    corrections = consolidate.load_corrections(raw_dir.resolve().parent / CORRECTIONS)  # a bad file stops here
+    corrections_path = raw_dir.resolve().parent / CORRECTIONS
+    corrections = consolidate.load_corrections(corrections_path)  # a bad file stops here
     fp = fingerprint()
     reuse = not options.force and previous.get("pipeline_fingerprint") == fp
     old_inputs: dict[str, dict] = known if reuse else {}
     summary.total = len(inputs.pages)
     summary.ignored = inputs.ignored
     pages: list[_Page] = []
-    pending: list[_Page] = []
+    unchanged: set[int] = set()  # pages whose record is on disk and need not be redone
     for path in inputs.pages:
         rel = display_path(path.relative_to(raw_dir).as_posix())
         try:
@@ -400,20 +448,27 @@ def run_batch(
         pages.append(page)
         old = old_inputs.get(rel)
         if old and sha256 and old.get("sha256") == sha256:
-            stored = export.read_record_text(out_dir, old["id"]) if old["status"] == "ok" else None
-            if stored is not None:
-                page.record, page.stored = stored
+            if old["status"] == "ok" and export.document_path(out_dir, old["id"]).is_file():
+                unchanged.add(len(pages) - 1)  # read back below, unless nothing at all changed
             elif old["status"] == "duplicate":
                 page.known = old
             elif old["status"] == "error":
                 page.error = ErrorEntry.model_validate(old["error"])
-            if page.record or page.known or page.error:
-                summary.skipped += 1
-                if on_page:
-                    on_page(rel)
-                continue
-        pending.append(page)
-    _process(pending, raw_dir, options, summary, on_page)
+    digest = _digest(corrections_path)
+    if reuse and not lost and _nothing_new(pages, unchanged, previous, digest, out_dir):
+        return _as_last_time(summary, previous, on_page)  # nothing to read, nothing to write
+    pending: list[_Page] = []
+    for n, page in enumerate(pages):
+        stored = export.read_record_text(out_dir, old_inputs[page.rel]["id"]) if n in unchanged else None
+        if stored is not None:
+            page.record, page.stored = stored
+        if page.record or page.known or page.error:
+            summary.skipped += 1
+            if on_page:
+                on_page(page.rel)
+        else:
+            pending.append(page)
+    _process(pending, raw_dir, options, summary, on_page, on_status)
     # an unchanged duplicate whose page now wins (the other changed or went) is read again
     again = [group[0] for group in _groups(pages).values() if group[0].record is None]
     again += [p for p in pages if p.known and p.known.get("id") not in _groups(pages)]
@@ -422,7 +477,48 @@ def run_batch(
         _process(again, raw_dir, options, summary, None)
     kept = [] if options.prune else _vanished(out_dir, known, present)
     summary.vanished = len(kept)
-    return _write_outputs(out_dir, fp, pages + kept, summary, corrections)
+    return _write_outputs(out_dir, fp, pages + kept, summary, corrections, digest)
+
+
+def _digest(path: Path) -> str:
+    """The sha256 of ``path``'s bytes ("" when there is no such file)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _nothing_new(pages: list[_Page], unchanged: set[int], previous: dict, digest: str, out_dir: Path) -> bool:
+    """Whether the last run's outputs are already this run's: every page is as the last run left it (its
+    record on disk, or the same duplicate or error), the corrections are the same bytes, and the outputs
+    the manifest counts are there (the manifest is written last, so they are whole)."""
+    known = previous.get("inputs", {})
+    same = all(n in unchanged or page.known or page.error for n, page in enumerate(pages))
+    return (
+        same
+        and len(pages) == len(known)
+        and previous.get("corrections_sha256") == digest
+        and "network_events" in previous
+        and (out_dir / export.NETWORK_EVENTS).is_file()
+        and (out_dir / export.PAGE_EVENTS).is_file()
+    )
+
+
+def _as_last_time(summary: BatchSummary, previous: dict, on_page) -> BatchSummary:
+    """The summary of a run that found nothing new, from the manifest of the last run."""
+    for rel, entry in previous["inputs"].items():
+        summary.skipped += 1
+        if entry["status"] == "error":
+            summary.failed += 1
+            summary.errors.append(ErrorEntry.model_validate(entry["error"]))
+        elif entry["status"] == "duplicate":
+            summary.duplicates += 1
+        if on_page:
+            on_page(rel)
+    summary.events = previous.get("page_events", 0)
+    summary.network_events = previous["network_events"]
+    summary.correction_warnings = list(previous.get("correction_warnings", []))
+    return summary
 
 
 def _vanished(out_dir: Path, known: dict[str, dict], present: set[str]) -> list[_Page]:
@@ -443,7 +539,12 @@ def _vanished(out_dir: Path, known: dict[str, dict], present: set[str]) -> list[
 
 
 def _write_outputs(
-    out_dir: Path, fp: str, pages: list[_Page], summary: BatchSummary, corrections: consolidate.Corrections
+    out_dir: Path,
+    fp: str,
+    pages: list[_Page],
+    summary: BatchSummary,
+    corrections: consolidate.Corrections,
+    corrections_digest: str = "",
 ) -> BatchSummary:
     for page in pages:
         if page.record is not None:
@@ -507,5 +608,15 @@ def _write_outputs(
     )
     summary.network_events = export.write_network_events(out_dir, network)
     export.write_errors(out_dir, sorted(summary.errors, key=lambda e: e.path))
-    export.write_manifest(out_dir, fp, inputs)
+    export.write_manifest(
+        out_dir,
+        fp,
+        inputs,
+        {
+            "corrections_sha256": corrections_digest,
+            "page_events": summary.events,
+            "network_events": summary.network_events,
+            "correction_warnings": summary.correction_warnings,
+        },
+    )
     return summary

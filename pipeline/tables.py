@@ -460,6 +460,10 @@ class Manifest(BaseModel):
 
     manifest_version: int
     pipeline_fingerprint: str
+    corrections_sha256: str | None = Field(None, description="the corrections.toml the run applied")
+    page_events: int | None = None
+    network_events: int | None = None
+    correction_warnings: list[str] = Field(default_factory=list)
     inputs: dict[str, ManifestEntry] = Field(description="input path -> what became of it")
 
 

@@ -229,3 +229,19 @@ def test_spip_articles_with_their_query_string_are_two_records(raw_dir, tmp_path
     out = tmp_path / "out"
     assert run(raw_dir, "-o", out).exit_code == 0
     assert len(list((out / "documents").glob("*.json"))) == 2
+
+
+def test_progress_is_heard_once_per_page_and_the_model_load_is_said(raw_dir, tmp_path):
+    from pipeline.run import BatchOptions, run_batch
+
+    shutil.copy(FIXTURES / "article.html", raw_dir / "article.html")
+    shutil.copy(FIXTURES / "agenda.html", raw_dir / "agenda.html")
+    (raw_dir / "empty.html").write_bytes(b"")
+    pages, statuses = [], []
+    options = BatchOptions(workers=0)
+    run_batch(raw_dir, tmp_path / "out", options, on_page=pages.append, on_status=statuses.append)
+    assert sorted(pages) == ["agenda.html", "article.html", "empty.html"]  # each once, the failed one too
+    assert statuses[0] == "chargement du modèle de langue" and "extraction" in statuses
+    pages.clear()
+    run_batch(raw_dir, tmp_path / "out", options, on_page=pages.append)  # nothing new: each once still
+    assert sorted(pages) == ["agenda.html", "article.html", "empty.html"]

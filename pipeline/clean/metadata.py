@@ -240,10 +240,10 @@ def _in_event_markup(tag: Tag) -> bool:
     return False
 
 
-def _written_forms(day: str) -> tuple[list[str], list[re.Pattern]]:
-    """The ways a page writes ``day`` (YYYY-MM-DD): in figures, and with its month in words."""
+def _written_figures(day: str) -> list[str]:
+    """The ways a page writes ``day`` (YYYY-MM-DD) in figures; every one holds the year's last two digits."""
     y, m, d = day.split("-")
-    figures = [
+    return [
         day,
         f"{y}/{m}/{d}",
         f"{d}/{m}/{y}",
@@ -254,6 +254,13 @@ def _written_forms(day: str) -> tuple[list[str], list[re.Pattern]]:
         f"{d}.{m}.{y[2:]}",
         f"{d}/{m}/{y[2:]}",
     ]
+
+
+@lru_cache(maxsize=256)
+def _written_patterns(day: str) -> tuple[re.Pattern, ...]:
+    """The ways a page writes ``day`` with any separator, or its month in words (compiled once per day,
+    and only for a page with a string holding its year)."""
+    y, m, d = day.split("-")
     words = [  # in figures with any separator a page puts between them: "26 | 01 | 2022", "2022 - 01 - 26"
         re.compile(rf"(?<!\d)0?{int(d)}\s*([./|-])\s*0?{int(m)}\s*\1\s*(?:{y}|{y[2:]})(?!\d)"),
         re.compile(rf"(?<!\d){y}\s*([./|-])\s*0?{int(m)}\s*\1\s*0?{int(d)}(?!\d)"),
@@ -262,7 +269,7 @@ def _written_forms(day: str) -> tuple[list[str], list[re.Pattern]]:
         month = re.escape(name)
         words.append(re.compile(rf"\b0?{int(d)}(?:er|st|nd|rd|th|\.)?\s+(?:de\s+)?{month}\.?,?\s+(?:de\s+)?{y}", re.I))
         words.append(re.compile(rf"\b{month}\.?\s+0?{int(d)}(?:st|nd|rd|th)?,?\s+{y}", re.I))
-    return figures, words
+    return tuple(words)
 
 
 def stated_in_data(day: str, soup: BeautifulSoup) -> bool:
@@ -284,7 +291,7 @@ def stated_outside_prose(day: str, soup: BeautifulSoup, url: str | None) -> bool
     a short text (a byline, a date element) outside sidebars and events' markup; a schedule with a time
     of day is an event's unless it says it is a publication."""
     v = vocabulary()
-    figures, words = _written_forms(day)
+    figures, year = _written_figures(day), day[2:4]
     if url and any(f in url for f in [*figures, day.replace("-", "")]):
         return True
     modified = rules().modified_line
@@ -303,10 +310,14 @@ def stated_outside_prose(day: str, soup: BeautifulSoup, url: str | None) -> bool
         parent = string.parent
         if parent is None or parent.name in ("script", "style", "title", "h1") or parent.find_parent("h1"):
             continue
+        if year not in string:
+            continue  # every written form of the day holds its year
         text = " ".join(str(string).split())
         if not 4 <= len(text) <= v["witness_chars"] or modified.search(view(text)):
             continue
-        if not (any(f in text for f in figures) or any(w.search(text) for w in words)) or _in_event_markup(parent):
+        if not (any(f in text for f in figures) or any(w.search(text) for w in _written_patterns(day))):
+            continue
+        if _in_event_markup(parent):
             continue
         schedule = re.search(v["witness_schedule"], text)  # "14h00", "de 9h à 17h", "@ 14h": an event's
         if not schedule or re.search(v["witness_publication"], text):

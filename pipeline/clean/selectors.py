@@ -58,16 +58,61 @@ def _attribute_matches(have, op: str | None, value: str) -> bool:
     return True
 
 
+class _Index:
+    """Selectors filed by what an element must have for them to match: its tag name, one of its classes,
+    its id, or (for the rest) nothing; an element is only checked against the selectors it could match."""
+
+    def __init__(self, selectors: tuple[Selector, ...]):
+        self.by_tag: dict[str, list[int]] = {}
+        self.by_class: dict[str, list[int]] = {}
+        self.by_id: dict[str, list[int]] = {}
+        self.always: list[int] = []
+        for n, sel in enumerate(selectors):
+            if sel.classes:
+                self.by_class.setdefault(sel.classes[0], []).append(n)
+            elif sel.ids and len(sel.ids) == 1:
+                self.by_id.setdefault(sel.ids[0], []).append(n)
+            elif sel.tag:
+                self.by_tag.setdefault(sel.tag, []).append(n)
+            else:
+                self.always.append(n)
+
+    def candidates(self, tag: Tag) -> list[int]:
+        """The selectors ``tag`` could match, in the order they were given."""
+        found = list(self.always)
+        found += self.by_tag.get(tag.name, ())
+        classes = tag.get("class")
+        if classes:
+            for name in classes if isinstance(classes, list) else classes.split():
+                found += self.by_class.get(name, ())
+        ident = tag.get("id")
+        if ident:
+            found += self.by_id.get(ident, ())
+        return sorted(set(found)) if len(found) > 1 else found
+
+
+_INDEXES: dict[tuple[Selector, ...], _Index] = {}
+
+
+def _index(selectors: tuple[Selector, ...]) -> _Index:
+    index = _INDEXES.get(selectors)
+    if index is None:
+        index = _INDEXES[selectors] = _Index(selectors)
+    return index
+
+
 def select(root: Tag, selectors: tuple[Selector, ...]) -> list[Tag]:
     """Every element below ``root`` that one of ``selectors`` matches, in document order."""
-    return [tag for tag in root.find_all(True) if any(sel.matches(tag) for sel in selectors)]
+    index = _index(selectors)
+    return [tag for tag in root.find_all(True) if any(selectors[n].matches(tag) for n in index.candidates(tag))]
 
 
 def select_each(root: Tag, selectors: tuple[Selector, ...]) -> dict[str, list[Tag]]:
     """For each selector, the elements it matches below ``root``: one walk of the tree for them all."""
+    index = _index(selectors)
     found: dict[str, list[Tag]] = {sel.text: [] for sel in selectors}
     for tag in root.find_all(True):
-        for sel in selectors:
-            if sel.matches(tag):
-                found[sel.text].append(tag)
+        for n in index.candidates(tag):
+            if selectors[n].matches(tag):
+                found[selectors[n].text].append(tag)
     return found
