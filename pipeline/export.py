@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable
 from functools import lru_cache
@@ -28,6 +29,7 @@ MANIFEST_VERSION = 1
 
 
 TEMP_SUFFIX = ".tmp"
+SPOOL = ".crpv-spool"  # the records a run made, until it writes them (removed at the end, or by the next run)
 
 
 @lru_cache(maxsize=1)
@@ -58,6 +60,9 @@ def write_atomic(path: Path, content: str | bytes) -> None:
 def remove_leftovers(out_dir: Path) -> list[str]:
     """Delete the temporary files a killed run left in ``out_dir`` (they are never read)."""
     removed = []
+    if (out_dir / SPOOL).is_dir():
+        shutil.rmtree(out_dir / SPOOL, ignore_errors=True)
+        removed.append(SPOOL)
     for folder in (out_dir, out_dir / "documents"):
         for path in sorted(folder.glob(f".*{TEMP_SUFFIX}")) if folder.is_dir() else []:
             path.unlink(missing_ok=True)

@@ -15,6 +15,7 @@ import errno
 import hashlib
 import json
 import logging
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,7 +24,7 @@ from pathlib import Path
 from . import __version__, consolidate, export, resources, settings
 from .errors import PageError, UsageError
 from .load import display_path, load_page, scan_inputs
-from .models import SCHEMA_VERSION, ErrorEntry, PageAnalysis, Record, Source
+from .models import SCHEMA_VERSION, Document, Entities, ErrorEntry, PageAnalysis, Record, Source
 from .text import dominant_apostrophe
 from .urls import is_web_url, record_id, site_of
 
@@ -286,9 +287,11 @@ class _Page:
     rel: str
     sha256: str | None
     path: Path | None = None
-    record: Record | None = None
+    record: Record | None = None  # slim: no text nor entities (see hold); the whole record is on disk
     error: ErrorEntry | None = None
-    stored: str | None = None  # the record as it is on disk, when it was not redone
+    spool: Path | None = None  # the whole record of a page redone in this run, until it is written
+    held_warnings: list[str] | None = None  # the warnings of the whole record held (spool or documents/)
+    chars: int = 0  # the length of its main text
     known: dict | None = None  # the manifest entry of an unchanged duplicate (its record is not on disk)
     vanished: bool = False  # no longer in the input: its record is kept (without --prune)
 
@@ -304,7 +307,19 @@ class _Page:
 
     @property
     def text_chars(self) -> int:
-        return len(self.record.document.text) if self.record else (self.known or {}).get("text_chars", 0)
+        return self.chars if self.record else (self.known or {}).get("text_chars", 0)
+
+    def hold(self, record: Record, spool_dir: Path | None = None) -> None:
+        """Keep what the batch needs of ``record`` (its id, source, events and warnings) and leave the rest
+        on disk: in ``spool_dir`` for a record made in this run, else in documents/ where it was read
+        from. So the run's memory does not grow with the pages' texts and entities."""
+        self.chars = len(record.document.text)
+        self.held_warnings = list(record.warnings)
+        if spool_dir is not None:
+            spool_dir.mkdir(parents=True, exist_ok=True)
+            self.spool = spool_dir / (hashlib.sha256(self.rel.encode("utf-8", "surrogateescape")).hexdigest() + ".json")
+            self.spool.write_text(export.dumps(record.model_dump(mode="json")), encoding="utf-8")
+        self.record = record.model_copy(update={"document": Document(), "entities": Entities()})
 
 
 def _without_duplicate_warning(record: Record) -> Record:
@@ -342,7 +357,13 @@ def _mark_winner(record_key: str, group: list[_Page]) -> None:
 
 
 def _process(
-    todo: list[_Page], raw_dir: Path, options: BatchOptions, summary: BatchSummary, on_page, on_status=None
+    todo: list[_Page],
+    raw_dir: Path,
+    options: BatchOptions,
+    summary: BatchSummary,
+    on_page,
+    on_status=None,
+    spool: Path | None = None,
 ) -> None:
     """The pages through the stages: in worker processes under the time and memory limits, or (with
     ``workers=0``) here. ``on_page(rel)`` is called once per page, as its extraction starts (the
@@ -369,7 +390,7 @@ def _process(
         elif isinstance(outcome, Exception):
             page.error = error_entry(page.rel, outcome, page.sha256)
         else:
-            page.record = outcome
+            page.hold(outcome, spool)
             summary.processed += 1
 
     if not todo:  # nothing new: the model and the tables are never loaded
@@ -459,22 +480,23 @@ def run_batch(
         return _as_last_time(summary, previous, on_page)  # nothing to read, nothing to write
     pending: list[_Page] = []
     for n, page in enumerate(pages):
-        stored = export.read_record_text(out_dir, old_inputs[page.rel]["id"]) if n in unchanged else None
+        stored = export.read_record(out_dir, old_inputs[page.rel]["id"]) if n in unchanged else None
         if stored is not None:
-            page.record, page.stored = stored
+            page.hold(stored)
         if page.record or page.known or page.error:
             summary.skipped += 1
             if on_page:
                 on_page(page.rel)
         else:
             pending.append(page)
-    _process(pending, raw_dir, options, summary, on_page, on_status)
+    spool = out_dir / export.SPOOL
+    _process(pending, raw_dir, options, summary, on_page, on_status, spool)
     # an unchanged duplicate whose page now wins (the other changed or went) is read again
     again = [group[0] for group in _groups(pages).values() if group[0].record is None]
     again += [p for p in pages if p.known and p.known.get("id") not in _groups(pages)]
     if again:
         summary.skipped -= len(again)
-        _process(again, raw_dir, options, summary, None)
+        _process(again, raw_dir, options, summary, None, spool=spool)
     kept = [] if options.prune else _vanished(out_dir, known, present)
     summary.vanished = len(kept)
     return _write_outputs(out_dir, fp, pages + kept, summary, corrections, digest)
@@ -528,14 +550,27 @@ def _vanished(out_dir: Path, known: dict[str, dict], present: set[str]) -> list[
         if rel in present:
             continue
         page = _Page(rel, entry.get("sha256"), vanished=True)
-        if entry.get("status") == "ok" and (stored := export.read_record_text(out_dir, entry["id"])):
-            page.record, page.stored = stored
+        if entry.get("status") == "ok" and (stored := export.read_record(out_dir, entry["id"])):
+            page.hold(stored)
         elif entry.get("status") == "duplicate":
             page.known = entry
         else:
             continue  # a page that failed and is gone leaves nothing to keep
         kept.append(page)
     return kept
+
+
+def _write_record(out_dir: Path, page: _Page) -> None:
+    """``documents/<id>.json`` of a page that stands for its record: the whole record (from the spool, or
+    from documents/ when only its warnings changed) with the warnings the batch settled on."""
+    path = export.document_path(out_dir, page.id)
+    if page.spool is None and page.record.warnings == page.held_warnings:
+        return  # read back from documents/ and unchanged
+    text = (page.spool or path).read_text(encoding="utf-8")
+    if page.record.warnings != page.held_warnings:
+        whole = Record.model_validate_json(text)
+        text = export.dumps(whole.model_copy(update={"warnings": page.record.warnings}).model_dump(mode="json"))
+    export.write_atomic(path, text)
 
 
 def _write_outputs(
@@ -579,10 +614,8 @@ def _write_outputs(
             )
             summary.duplicates += 1
         else:
-            content = export.dumps(page.record.model_dump(mode="json"))
             try:
-                if content != page.stored:
-                    export.write_atomic(export.document_path(out_dir, page.id), content)
+                _write_record(out_dir, page)
             except OSError as exc:
                 if exc.errno not in _PAGE_WRITE_ERRORS:
                     raise  # a disk that is full or read-only: no page can be written
@@ -608,6 +641,7 @@ def _write_outputs(
     )
     summary.network_events = export.write_network_events(out_dir, network)
     export.write_errors(out_dir, sorted(summary.errors, key=lambda e: e.path))
+    shutil.rmtree(out_dir / export.SPOOL, ignore_errors=True)
     export.write_manifest(
         out_dir,
         fp,
