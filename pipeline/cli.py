@@ -189,7 +189,7 @@ def extract(
         prune=prune,
         allow_shrink=allow_shrink,
         max_bytes=max_bytes,
-        workers=default_workers() if workers is None else workers,
+        workers=default_workers(workers),
         page_timeout=page_timeout,
         page_memory_mb=page_memory,
     )
@@ -200,8 +200,10 @@ def extract(
     raise typer.Exit(EXIT_FAILED if summary.failed else EXIT_OK)
 
 
-def default_workers() -> int:
-    """The cores this process may use (its CPU affinity, else the machine's count)."""
+def default_workers(asked: int | None = None) -> int:
+    """``asked`` when given, else the cores this process may use (its CPU affinity, else the machine's)."""
+    if asked is not None:
+        return asked
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
@@ -350,9 +352,7 @@ def ingest(
     output_folder(out_dir)
     with locked(raw_dir, wait, ".crpv-fetch.lock"), locked(out_dir, wait):
         fetched = _fetch(sources_file, raw_dir, state, site, log_json)
-        summary = _extract(
-            raw_dir, out_dir, BatchOptions(workers=default_workers() if workers is None else workers), quiet=True
-        )
+        summary = _extract(raw_dir, out_dir, BatchOptions(workers=default_workers(workers)), quiet=True)
     line = f"{fetched.line()}; {summary.line(out_dir)}"
     data = {**fetched.as_dict(), "records_written": summary.processed, "pages_failed": summary.failed}
     _report("ingest", line, data, log_json)
@@ -383,12 +383,8 @@ def consolidate_command(
     from . import consolidate, export
 
     input_folder(out_dir, "an output folder of crpv extract")
-    manifest = export.read_manifest(out_dir)
-    if not manifest:
-        raise fail(f"{out_dir} holds no manifest.json: run crpv extract first")
-    ids = sorted({e["id"] for e in manifest.get("inputs", {}).values() if e.get("status") == "ok"})
     with locked(out_dir, wait):
-        records = [r for r in (export.read_record(out_dir, i) for i in ids) if r is not None]
+        records = export.read_records(out_dir)
         fixes, warnings = consolidate.load_corrections(corrections), []
         network = consolidate.consolidate(records, consolidate.previous_ids(out_dir), fixes, warnings)
         export.write_network_events(out_dir, network)
@@ -523,7 +519,9 @@ def bench(
     ] = 0,
     shared: Annotated[Path, typer.Option("--shared", help="The shared folder (more seed pages).")] = Path("../shared"),
     build: Annotated[Path, typer.Option("--build", help="Where the corpus and the outputs go.")] = Path("build/bench"),
-    workers: Annotated[int, typer.Option("--workers", help="Workers of the pipeline run (default: the cores).")] = 0,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Workers of the pipeline run (default: the cores).")
+    ] = None,
     also_workers: Annotated[
         list[int] | None, typer.Option("--also-workers", help="Time the pipeline again at this many workers.")
     ] = None,
@@ -542,7 +540,7 @@ def bench(
         raise fail("give a folder of pages, or --generate N")
     input_folder(corpus)
     output_file(results)
-    figures = benchmark.run(corpus, build / "out", workers or os.cpu_count() or 1, also_workers)
+    figures = benchmark.run(corpus, build / "out", default_workers(workers), also_workers)
     write_atomic(results, dumps(figures))
     typer.echo(benchmark.format_results(figures))
     typer.echo(f"crpv: wrote {results}")

@@ -30,6 +30,9 @@ MANIFEST_VERSION = 1
 
 TEMP_SUFFIX = ".tmp"
 SPOOL = ".crpv-spool"  # the records a run made, until it writes them (removed at the end, or by the next run)
+PAGE_EVENTS = "page_events.jsonl"
+NETWORK_EVENTS = "events.jsonl"
+FORMER_NETWORK_EVENTS = "network_events.jsonl"  # the network events' file before events.jsonl held them
 
 
 @lru_cache(maxsize=1)
@@ -90,18 +93,22 @@ def write_record(out_dir: Path, record: Record) -> Path:
 
 def read_record(out_dir: Path, record_id: str) -> Record | None:
     """The record ``documents/<id>.json`` holds, or None when it is missing or not a valid record."""
-    found = read_record_text(out_dir, record_id)
-    return found[0] if found else None
-
-
-def read_record_text(out_dir: Path, record_id: str) -> tuple[Record, str] | None:
-    """The record ``documents/<id>.json`` holds and the file's text, or None."""
-    path = document_path(out_dir, record_id)
     try:
-        text = path.read_text(encoding="utf-8")
-        return Record.model_validate_json(text), text
+        return Record.model_validate_json(document_path(out_dir, record_id).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+
+
+def read_records(out_dir: Path) -> list[Record]:
+    """The records of an output folder that its manifest lists as ok, by id; a folder without a
+    manifest is a usage error (it is not an output folder of ``crpv extract``)."""
+    from .errors import UsageError
+
+    manifest = read_manifest(out_dir)
+    if not manifest:
+        raise UsageError(f"{out_dir} holds no manifest.json: run crpv extract first")
+    ids = sorted({e["id"] for e in manifest.get("inputs", {}).values() if e.get("status") == "ok"})
+    return [r for r in (read_record(out_dir, i) for i in ids) if r is not None]
 
 
 def event_rows(records: Iterable[Record]) -> list[dict]:
@@ -118,11 +125,6 @@ def event_rows(records: Iterable[Record]) -> list[dict]:
             row.update(event.model_dump(mode="json"))
             rows.append(row)
     return rows
-
-
-PAGE_EVENTS = "page_events.jsonl"
-NETWORK_EVENTS = "events.jsonl"
-FORMER_NETWORK_EVENTS = "network_events.jsonl"  # the network events' file before events.jsonl held them
 
 
 def write_page_events(out_dir: Path, records: Iterable[Record]) -> int:

@@ -109,7 +109,6 @@ class PagePool:
         self.max_bytes = max_bytes
         self.batch_size = max(1, batch_size)
         self._context = multiprocessing.get_context("fork")
-        self._on_phase: Callable[[str, list[int]], None] | None = None
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()
@@ -128,7 +127,6 @@ class PagePool:
     ) -> list[Record | ErrorEntry]:
         """A record or an error line for every path, in the order of ``paths``; ``on_phase(phase,
         indices)`` hears what each worker is doing (read, nlp, extract) as it starts it."""
-        self._on_phase = on_phase
         results: dict[int, Record | ErrorEntry] = {}
         if not paths:
             return []
@@ -153,7 +151,7 @@ class PagePool:
                 ready = wait([w.conn for w in busy], timeout=POLL_SECONDS)
                 for worker in busy:
                     if worker.conn in ready:
-                        self._receive(worker, results, on_done)
+                        self._receive(worker, results, on_done, on_phase)
                 for index, worker in enumerate(workers):
                     if worker.job and (failure := self._over_limit(worker)):
                         workers[index] = self._replace(worker, failure, jobs, results, on_done)
@@ -172,15 +170,15 @@ class PagePool:
         worker.since = worker.job_started = time.monotonic()
         worker.conn.send(job)
 
-    def _receive(self, worker: _Worker, results: dict, on_done) -> None:
+    def _receive(self, worker: _Worker, results: dict, on_done, on_phase=None) -> None:
         try:
             while worker.conn.poll():
                 message = worker.conn.recv()
                 if message[0] == "phase":
                     worker.phase = (message[1], message[2])
                     worker.since = time.monotonic()
-                    if self._on_phase:
-                        self._on_phase(message[1], message[2])
+                    if on_phase:
+                        on_phase(message[1], message[2])
                     continue
                 _, index, record_json, error = message
                 outcome = Record.model_validate_json(record_json) if record_json else ErrorEntry.model_validate(error)

@@ -514,11 +514,8 @@ def _nothing_new(pages: list[_Page], unchanged: set[int], previous: dict, digest
     """Whether the last run's outputs are already this run's: every page is as the last run left it (its
     record on disk, or the same duplicate or error), the corrections are the same bytes, and the outputs
     the manifest counts are there (the manifest is written last, so they are whole)."""
-    known = previous.get("inputs", {})
-    same = all(n in unchanged or page.known or page.error for n, page in enumerate(pages))
     return (
-        same
-        and len(pages) == len(known)
+        all(n in unchanged or page.known or page.error for n, page in enumerate(pages))
         and previous.get("corrections_sha256") == digest
         and "network_events" in previous
         and (out_dir / export.NETWORK_EVENTS).is_file()

@@ -304,11 +304,7 @@ def read_outputs(out_dir: Path) -> tuple[list[Record], list[NetworkEvent]]:
     not an output folder of ``crpv extract`` is a usage error."""
     from .errors import UsageError
 
-    manifest = export.read_manifest(out_dir)
-    if not manifest:
-        raise UsageError(f"{out_dir} holds no manifest.json: run crpv extract first")
-    ids = sorted({e["id"] for e in manifest.get("inputs", {}).values() if e.get("status") == "ok"})
-    records = [r for r in (export.read_record(out_dir, i) for i in ids) if r is not None]
+    records = export.read_records(out_dir)
     path = out_dir / export.NETWORK_EVENTS
     try:
         lines = path.read_text(encoding="utf-8").splitlines()

@@ -25,3 +25,21 @@ def raw_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "raw"
     folder.mkdir()
     return folder
+
+
+@pytest.fixture(scope="session")
+def sample_output(tmp_path_factory) -> Path:
+    """The bundled raw/ extracted once per test process into a folder named ``processed/`` (the exports
+    and the report are written into it by the tests that need them)."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    base = tmp_path_factory.mktemp("sample")
+    shutil.copytree(ROOT / "raw", base / "raw")
+    out = base / "processed"
+    result = CliRunner().invoke(app, ["extract", str(base / "raw"), "-o", str(out), "--workers", "0"])
+    assert result.exit_code == 0, result.output
+    return out

@@ -99,15 +99,10 @@ def test_each_event_shows_its_sources_its_evidence_and_its_corrections():
 
 
 @pytest.fixture(scope="module")
-def reported(tmp_path_factory):
-    base = tmp_path_factory.mktemp("report")
-    shutil.copytree(ROOT / "raw", base / "raw")
-    out = base / "processed"
-    runner = CliRunner()
-    assert runner.invoke(app, ["extract", str(base / "raw"), "-o", str(out), "--workers", "0"]).exit_code == 0
-    result = runner.invoke(app, ["report", str(out)])
+def reported(sample_output):
+    result = CliRunner().invoke(app, ["report", str(sample_output)])
     assert result.exit_code == 0, result.output
-    return out
+    return sample_output
 
 
 def _chromium() -> str:

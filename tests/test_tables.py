@@ -7,7 +7,6 @@ import csv
 import datetime
 import json
 import re
-import shutil
 
 import pytest
 from typer.testing import CliRunner
@@ -22,16 +21,11 @@ duckdb = pytest.importorskip("duckdb")
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory):
+def exported(sample_output):
     """The bundled raw/ extracted into a folder named processed/, then exported in every format."""
-    base = tmp_path_factory.mktemp("export")
-    shutil.copytree(ROOT / "raw", base / "raw")
-    out = base / "processed"
-    runner = CliRunner()
-    assert runner.invoke(app, ["extract", str(base / "raw"), "-o", str(out), "--workers", "0"]).exit_code == 0
-    result = runner.invoke(app, ["export", str(out)])
+    result = CliRunner().invoke(app, ["export", str(sample_output)])
     assert result.exit_code == 0, result.output
-    return out
+    return sample_output
 
 
 def _jsonl(path):
