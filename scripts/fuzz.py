@@ -28,6 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 CRASHES = ROOT / "tests" / "fuzz_crashes"
+# Inputs stopped by the page time or memory limit: kept to be run again alone (a limit reached because
+# the machine was busy is not a slow page), never made tests by themselves.
+SLOW = ROOT / "build" / "fuzz-slow"
 SNIPPETS = [
     b"<div>",
     b"</div>",
@@ -172,6 +175,10 @@ def main() -> int:
                 target.write_bytes(inputs[error.path])
                 (CRASHES / f"{digest}.error.txt").write_text(error.message + "\n", encoding="utf-8")
                 crashes.append(target.name)
+            elif error.error in ("PageTimeout", "PageMemory"):
+                SLOW.mkdir(parents=True, exist_ok=True)
+                digest = hashlib.sha1(inputs[error.path]).hexdigest()[:16]
+                (SLOW / f"{digest}{Path(error.path).suffix}").write_bytes(inputs[error.path])
         shutil.rmtree(work, ignore_errors=True)
         done += count
         rate = done / (time.monotonic() - started)
