@@ -100,6 +100,11 @@ def lexicon() -> Lexicon:
         "PHRASE_HEADS_LOWER": alternation(
             [h[:1].lower() + h[1:] for h in orgs["phrase_heads"] if h not in orgs["not_lower_heads"]]
         ),
+        "PHRASE_HEADS_LOWER_ROLE": alternation(
+            [h[:1].lower() + h[1:] for h in orgs["phrase_heads"] if h not in orgs["role_body_not_heads"]]
+        ),
+        "ROLE_HEADS": alternation(roles["role_heads"]),
+        "EVENT_NOUNS": alternation(resources.toml("events.toml")["kinds"]).replace("'", "['’]"),
         "QUARTIER_HEADS": alternation(orgs["quartier_heads"]),
         "PLACE_CUE_WORDS": alternation(orgs["place_cue_words"]),
         "BUILDING_HEADS": alternation(orgs["building_heads"]),
@@ -487,6 +492,19 @@ def find_organisations(text: str, doc, places: list[PlaceMention]) -> list[OrgMe
             continue
         found.append(OrgMention(start, end, None, name[:1].upper() + name[1:], None, "rule:org-phrase"))
         taken.append((start, end))
+    for m in lex.org["org_phrase_lower_role"].finditer(text):
+        # a lower-case body a person's role names ("directrice d'étude à l'observatoire des inégalités")
+        if not lex.org["role_body_before"].search(text, max(0, m.start() - _cfg().head_window), m.start()):
+            continue
+        name = _trim_name(_after_capitals(m.group(1)))
+        start, end = m.start(1), m.start(1) + len(name)
+        head = re.match(r"[\w-]+", name).group()
+        if not lex.org["role_body_link"].search(name[len(head) :]) or any(
+            o.start < end and start < o.end and (o.id or not (start <= o.start and o.end <= end)) for o in found
+        ):
+            continue
+        found.append(OrgMention(start, end, None, name[:1].upper() + name[1:], None, "rule:role-body"))
+        taken.append((start, end))
     # the model's names: with the weights fine-tuned on the field's pages (settings nlp.ner_weights) an ORG
     # is an organisation; with the base model only a name of two words or more holding an organisation word
     trained = bool(settings.section("nlp").ner_weights)
@@ -508,7 +526,25 @@ def find_organisations(text: str, doc, places: list[PlaceMention]) -> list[OrgMe
             continue
         begin = ent.start_char + ent.text.find(name)
         found.append(OrgMention(begin, begin + len(name), None, name, None, "model:ner"))
-    return [o for o in longest_first(found, span=lambda o: o.span) if not is_generic_name(o)]
+    kept = [o for o in longest_first(found, span=lambda o: o.span) if not is_generic_name(o)]
+    return sorted(kept + _parent_bodies(text, kept), key=lambda o: (o.start, -o.end))
+
+
+def _parent_bodies(text: str, orgs: list[OrgMention]) -> list[OrgMention]:
+    """A body named inside another's name as the one it belongs to is named too: "Réseau des jeunes
+    chercheur·e·s du Comité d'histoire de la politique de la ville" names the Comité d'histoire…
+    (``parent_body``: a capitalised head of phrase_heads after de/du/des/d' inside a name the org-phrase
+    rule read)."""
+    out = []
+    for org in orgs:
+        if org.rule != "rule:org-phrase":
+            continue
+        if m := lexicon().org["parent_body"].search(text, org.start + 1, org.end):
+            start = m.start(1)
+            name = text[start : org.end]
+            if len(name.split()) >= 2 and not is_generic_name(OrgMention(start, org.end, None, name, None, "")):
+                out.append(OrgMention(start, org.end, None, name, None, "rule:org-phrase:parent"))
+    return out
 
 
 def _not_a_trained_name(text: str, start: int, name: str, vocab) -> bool:

@@ -660,8 +660,12 @@ def _own_event(ctx: _Context, cand: _Candidate) -> tuple[str, tuple[int, int]] |
 
 
 def _refs(found: list[OrgMention]) -> list[OrganisationRef]:
+    """One reference per body, in text order; a body named inside an organiser's name (the Comité of
+    "Réseau des jeunes chercheurs du Comité d'histoire") is not an organiser by itself."""
     refs, seen = [], set()
     for org in sorted(found, key=lambda o: o.start):
+        if any(o is not org and o.start <= org.start and org.end <= o.end and o.span != org.span for o in found):
+            continue
         ref = OrganisationRef(id=org.id, name=org.name if not org.id else _canonical(org))
         key = org_key(org)
         if key not in seen:

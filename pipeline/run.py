@@ -115,33 +115,35 @@ def record(analysis: PageAnalysis) -> Record:
         entities=analysis.entities,
         warnings=analysis.warnings,
     ).model_dump()
-    _page_characters(result, document.text)
+    _page_characters(result, document.text, document.title or "")
     return Record.model_validate(result)
 
 
-def _page_characters(data: dict, text: str) -> None:
+def _page_characters(data: dict, text: str, title: str = "") -> None:
     """The stages read the text's ``view``; the record gives back the page's own characters: a value
-    with a span is that span of the text, a name or role read in it takes the page's apostrophe
-    (canonical names of the gazetteer and of the COG stay as they are)."""
+    with a span is that span of the text (of the title under a 'title:' rule), a name or role read in
+    it takes the page's apostrophe (canonical names of the gazetteer and of the COG stay as they are)."""
     apostrophe = dominant_apostrophe(text)
 
-    def spans(node) -> None:
+    def spans(node, source: str) -> None:
         if isinstance(node, dict):
+            if str(node.get("rule") or "").startswith("title:"):
+                source = title
             span = node.get("span")
-            fits = span and 0 <= span[0] <= span[1] <= len(text)
+            fits = span and 0 <= span[0] <= span[1] <= len(source)
             if isinstance(node.get("text"), str) and fits and len(node["text"]) == span[1] - span[0]:
-                node["text"] = text[span[0] : span[1]]
+                node["text"] = source[span[0] : span[1]]
             for value in node.values():
-                spans(value)
+                spans(value, source)
         elif isinstance(node, list):
             for value in node:
-                spans(value)
+                spans(value, source)
 
     def written(value: str | None) -> str | None:
         return value.replace("'", apostrophe) if value and apostrophe != "'" else value
 
-    spans(data["entities"])
-    spans(data["events"])
+    spans(data["entities"], text)
+    spans(data["events"], text)
     for person in data["entities"]["people"]:
         person["name"], person["role"] = written(person["name"]), written(person["role"])
         if not person.get("organisation_id"):

@@ -478,3 +478,73 @@ def test_a_body_named_in_inclusive_writing_and_through_another_body_is_one_name(
     text = "La journée du Collectif des habitant·e·s du Conseil de développement de la métropole se tiendra à Lyon."
     orgs, _, _ = extract(text)
     assert "Collectif des habitant·e·s du Conseil de développement de la métropole" in {o.name for o in orgs}
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        (
+            "Anne Martin, directrice d’études à l’observatoire des inégalités, a présenté le rapport.",
+            "Observatoire des inégalités",
+        ),
+        (
+            "Le président du comité d’histoire de la politique de la ville a ouvert la séance.",
+            "Comité d’histoire de la politique de la ville",
+        ),
+        ("Retour sur l’assemblée générale de la fédération 92, tenue le 14 avril.", "Fédération 92"),
+    ],
+)
+def test_a_lower_case_body_a_role_or_an_event_names_is_an_organisation(text, name):
+    orgs, _, _ = extract(text)
+    assert name in [o.name for o in orgs]
+    assert next(o for o in orgs if o.name == name).rule == "rule:role-body"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le directeur de l’école primaire a parlé aux parents.",  # a kind of body with no complement
+        "Elle a rappelé le rôle de l’observatoire des inégalités locales dans la démarche.",  # no role, no event
+        "La présidente du comité de pilotage a conclu.",  # a kind of meeting (generic_names)
+    ],
+)
+def test_a_lower_case_kind_of_body_is_no_organisation(text):
+    orgs, _, _ = extract(text)
+    assert [o.name for o in orgs if o.rule == "rule:role-body"] == []
+
+
+def test_a_body_only_the_title_names_keeps_the_title_words_as_its_mention(tmp_path):
+    from pipeline.run import process_batch
+
+    page = tmp_path / "p.html"
+    page.write_text(
+        "<html><head><title>Retour sur l’assemblée générale de la fédération 92</title></head><body><article>"
+        "<h1>Retour sur l’assemblée générale de la fédération 92</h1>"
+        "<p>Notre assemblée générale s’est déroulée le 14 avril 2015 à Gennevilliers, devant une cinquantaine"
+        " d’adhérents venus des centres sociaux du département.</p>"
+        "<p>Les comptes ont été approuvés et un nouveau bureau a été élu pour trois ans.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    record = process_batch([page], tmp_path)[0]
+    title, text = record.document.title, record.document.text
+    titled = [o for o in record.entities.organisations if o.rule.startswith("title:")]
+    assert [o.name for o in titled] == ["Fédération 92"]
+    for org in record.entities.organisations:
+        source = title if org.rule.startswith("title:") else text
+        assert all(source[m.span[0] : m.span[1]] == m.text for m in org.mentions)
+    for place in record.entities.places:
+        source = title if place.rule.startswith("title:") else text
+        assert all(source[m.span[0] : m.span[1]] == m.text for m in place.mentions)
+
+
+def test_a_body_a_name_says_another_belongs_to_is_named_too():
+    text = "La journée du Réseau des jeunes chercheurs du Comité d’histoire de la politique de la ville aura lieu."
+    orgs, _, _ = extract(text)
+    names = [o.name for o in orgs]
+    assert "Réseau des jeunes chercheurs du Comité d’histoire de la politique de la ville" in names
+    assert "Comité d’histoire de la politique de la ville" in names
+
+
+def test_a_venue_head_takes_a_second_adjective():
+    orgs, _, _ = extract("Elle s’est tenue au centre culturel et social Aimé Césaire à Gennevilliers.")
+    assert "centre culturel et social Aimé Césaire" in [o.name for o in orgs]

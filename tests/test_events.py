@@ -397,3 +397,17 @@ def test_a_territory_s_site_is_not_a_body_named_after_the_territory(tmp_path):
     record = _site_page(tmp_path, text, "https://www.ardeche.gouv.fr/reunion-publique")
     assert record.document.publisher is None
     assert "Ardèche" not in [o.name for o in record.entities.organisations]
+
+
+def test_a_body_named_inside_the_organisers_name_is_not_an_organiser_by_itself(tmp_path):
+    record = text_page(
+        tmp_path,
+        "Journée d’études des jeunes chercheurs\n\n"
+        "Cette journée d’études, organisée par le Réseau des jeunes chercheurs du Comité d’histoire de la politique"
+        " de la ville, se tiendra le 26 mars 2026 à Lyon.\n",
+    )
+    [event] = record.events
+    assert [o.name for o in event.organisers] == [
+        "Réseau des jeunes chercheurs du Comité d’histoire de la politique de la ville"
+    ]
+    assert "Comité d’histoire de la politique de la ville" in [o.name for o in record.entities.organisations]
