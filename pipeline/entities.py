@@ -226,10 +226,20 @@ def find_places(text: str, person_spans: list[tuple[int, int]] = ()) -> list[Pla
     """Every place name of ``text`` outside people's names."""
     found = []
     for start, end, place in load_places().find_in_text(text):
-        if any(s <= start < e or s < end <= e for s, e in person_spans):
+        if any(s <= start < e or s < end <= e for s, e in person_spans) and not _place_not_person(
+            text, start, end, person_spans
+        ):
             continue
         found.append(PlaceMention(start, end, place))
     return found
+
+
+def _place_not_person(text: str, start: int, end: int, person_spans) -> bool:
+    """The model's person that is exactly a place name said as a place: "actifs à Saint-Martin" (a saint's
+    name the model reads as a person), after a locative preposition (pattern ``place_not_person``)."""
+    return (start, end) in person_spans and bool(
+        lexicon().org["place_not_person"].search(text, max(0, start - 12), start)
+    )
 
 
 def place_kind(kind: str) -> str:
@@ -346,6 +356,36 @@ def _compound_places(text: str, doc, places: list[PlaceMention], orgs: list[OrgM
                 out.append(PlaceMention(m.start(), m.end(), entry, "model:ner:compound-place"))
         out = [m for m in out if m.span not in dropped or m.rule == "model:ner:compound-place"]
     return sorted(out, key=lambda m: m.start)
+
+
+def cued_quartiers(
+    text: str, places: list[PlaceMention], orgs: list[OrgMention], people: list[Person]
+) -> list[PlaceMention]:
+    """``places`` with the neighbourhoods a list names after a place word and a colon ("les habitants des
+    quartiers : Ilet Malouin, Palétuvier, Village Chinois et Cité les bégonias") or that a parenthesis
+    says are one ("Chekepatty (quartier informel)"): patterns ``cued_place_list`` and ``place_apposition``;
+    each item a short name with a capital, where no body or person is named."""
+    lex = lexicon()
+    taken = Spans([m.span for m in places] + [o.span for o in orgs] + [m.span for p in people for m in p.mentions])
+    items: list[tuple[int, int]] = []
+    for m in lex.org["cued_place_list"].finditer(text):
+        for item in lex.org["place_list_item"].finditer(text, m.start(1), m.end(1)):
+            items.append(item.span(1))
+    items += [m.span(1) for m in lex.org["place_apposition"].finditer(text)]
+    added = []
+    for start, end in sorted(set(items)):
+        name = text[start:end]
+        words = name.split()
+        if (
+            not name[:1].isupper()
+            or name.isupper()
+            or len(words) > _cfg().list_item_words
+            or taken.overlapping(start, end)
+        ):
+            continue
+        added.append(PlaceMention(start, end, PlaceEntry(name=name, kind="quartier"), "rule:cued-quartier"))
+        taken.add((start, end))
+    return sorted(places + added, key=lambda m: m.start)
 
 
 def listed_quartiers(
@@ -1048,6 +1088,7 @@ def process(analysis: PageAnalysis) -> None:
         analyse_text(title, with_people=False)
     communes = {m.place.insee for m in body.places + title.places if m.place.kind == "commune"}
     body.places = listed_quartiers(body.text, body.places, body.organisations, body.people, communes)
+    body.places = cued_quartiers(body.text, body.places, body.organisations, body.people)
     body.places = model_places(body.text, body.doc, body.places, body.organisations, body.people)
     places = places_entities(body.text, body.places)
     for mention in title.places:

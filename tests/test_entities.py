@@ -548,3 +548,39 @@ def test_a_body_a_name_says_another_belongs_to_is_named_too():
 def test_a_venue_head_takes_a_second_adjective():
     orgs, _, _ = extract("Elle s’est tenue au centre culturel et social Aimé Césaire à Gennevilliers.")
     assert "centre culturel et social Aimé Césaire" in [o.name for o in orgs]
+
+
+def test_a_place_the_model_reads_as_a_person_is_a_place_after_a_locative_word():
+    text = "25 adultes-relais sont actifs à Saint-Martin. Saint-Martin Dupont a parlé."
+    first, second = text.index("Saint-Martin"), text.rindex("Saint-Martin")
+    spans = [(first, first + len("Saint-Martin")), (second, second + len("Saint-Martin Dupont"))]
+    found = entities.find_places(text, spans)
+    assert [(m.place.name, m.start) for m in found] == [("Saint-Martin", first)]
+
+
+def test_overseas_islands_and_collectivities_are_places():
+    text = "Les cités éducatives de la Vigie (Petite-Terre) et les acteurs de Nouvelle-Calédonie."
+    assert {"Petite-Terre", "Nouvelle-Calédonie"} <= {m.place.name for m in entities.find_places(text)}
+
+
+def test_neighbourhoods_a_list_after_a_colon_or_a_parenthesis_names_are_places():
+    text = (
+        "Le conseil regroupe les habitants des quartiers : Ilet Malouin, Palétuvier, Village Chinois et"
+        " Lot la Madeleine.\n- Chekepatty (quartier informel)\n"
+    )
+    found = entities.cued_quartiers(text, [], [], [])
+    assert [m.place.name for m in found] == [
+        "Ilet Malouin",
+        "Palétuvier",
+        "Village Chinois",
+        "Lot la Madeleine",
+        "Chekepatty",
+    ]
+    assert all(m.place.kind == "quartier" for m in found)
+
+
+def test_a_list_after_a_colon_of_lower_case_words_or_long_phrases_names_no_place():
+    text = (
+        "Trois quartiers : des habitants très mobilisés, des élus présents et une équipe renforcée de cinq personnes."
+    )
+    assert entities.cued_quartiers(text, [], [], []) == []
